@@ -1,0 +1,1 @@
+//! The support policy as data, and the calendar arithmetic on it.

@@ -1,0 +1,79 @@
+// Shared by the browser tests: starts the real server binary on a free port with a fresh
+// data folder, and launches Debian's Chromium (no test tool downloads a browser).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const serverBin = process.env.SUPPORT_SERVER_BIN;
+const dist = process.env.SUPPORT_DIST;
+export const artifacts = process.env.TEST_ARTIFACTS ?? join(tmpdir(), 'support-test-artifacts');
+
+if (!serverBin || !dist) {
+  throw new Error('SUPPORT_SERVER_BIN and SUPPORT_DIST must be set: run the browser tests with `cargo xtask test`');
+}
+
+/** Starts `support-server serve` on port 0 and resolves once it listens. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'support-browser-'));
+  const child = spawn(serverBin, ['serve', '--port', '0', '--dist', dist], {
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', DATABASE_URL: `sqlite://${join(dataDir, 'support.db')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
+    const onData = (chunk) => {
+      log += chunk;
+      // eslint-disable-next-line no-control-regex
+      const match = log.replace(/\x1b\[[0-9;]*m/g, '').match(/listening on (http:\/\/[\d.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${log}`));
+    });
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  mkdirSync(artifacts, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Collects console errors and uncaught exceptions of a page: a panic must fail the test. */
+export function watchConsole(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return problems;
+}

@@ -1,0 +1,28 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { artifacts, launchBrowser, startServer, watchConsole } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the home page shows the server health fetched from the API', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url + '/');
+  const status = page.locator('#server-status');
+  await status.waitFor({ timeout: 15_000 });
+  assert.equal((await status.textContent()).trim(), 'Support server: ok');
+  await page.screenshot({ path: join(artifacts, 'home.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});

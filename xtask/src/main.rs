@@ -1,0 +1,242 @@
+//! Project automation, so that a fresh machine needs two commands:
+//!
+//! - `cargo xtask run [--port N]`: installs missing tools, builds the SPA and the server, and
+//!   serves both on http://127.0.0.1:8080.
+//! - `cargo xtask test`: installs missing tools, then runs every check and test and ends with
+//!   one summary line.
+//!
+//! Written with the standard library only, so it compiles in seconds on a fresh machine.
+
+mod summary;
+mod tools;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use summary::Summary;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  run [--port N]   build the SPA and the server, then serve them (default port 8080, or PORT)
+  test             install what is missing, then run every check and test
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown command `{other}`"))),
+        None => Err(Failure::Usage("a command is needed".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Step(message)) => {
+            eprintln!("\nerror: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Step(String),
+}
+
+pub type Result<T = ()> = std::result::Result<T, Failure>;
+
+/// The workspace root (the parent of this crate's folder).
+pub fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Runs a command in the workspace root, streaming its output.
+pub fn run_step(what: &str, command: &mut Command) -> Result {
+    println!("\n==> {what}");
+    let status = command.current_dir(root()).status().map_err(|e| {
+        Failure::Step(format!(
+            "{what}: cannot start {:?}: {e}",
+            command.get_program()
+        ))
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::Step(format!("{what} failed ({status})")))
+    }
+}
+
+pub fn cargo() -> Command {
+    Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// The PATH with the npm-installed tools (wasm-opt) first.
+fn path_with_node_tools() -> std::ffi::OsString {
+    let mut paths = vec![root().join("node_modules").join(".bin")];
+    if let Some(path) = env::var_os("PATH") {
+        paths.extend(env::split_paths(&path));
+    }
+    env::join_paths(paths).unwrap_or_default()
+}
+
+fn build_spa() -> Result {
+    // Trunk builds offline (it must never download anything), so fetch the crates first.
+    run_step("fetch crates", cargo().args(["fetch", "--locked"]))?;
+    run_step(
+        "build the SPA (trunk, release)",
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .env("PATH", path_with_node_tools()),
+    )
+}
+
+fn run(args: &[String]) -> Result {
+    let mut port = env::var("PORT").unwrap_or_else(|_| "8080".into());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = rest
+                    .next()
+                    .ok_or_else(|| Failure::Usage("--port needs a number".into()))?
+                    .clone();
+            }
+            other => {
+                return Err(Failure::Usage(format!(
+                    "unknown argument `{other}` for run"
+                )));
+            }
+        }
+    }
+    if port.parse::<u16>().is_err() {
+        return Err(Failure::Usage(format!(
+            "--port `{port}` is not a port number (0-65535)"
+        )));
+    }
+    tools::ensure_for_build()?;
+    build_spa()?;
+    run_step(
+        "build the server (release)",
+        cargo().args(["build", "--locked", "--release", "-p", "support-server"]),
+    )?;
+    let server = root().join("target/release/support-server");
+    std::fs::create_dir_all(root().join("data"))
+        .map_err(|e| Failure::Step(format!("cannot create ./data: {e}")))?;
+    println!("\n==> serving http://127.0.0.1:{port}/  (Ctrl-C stops it)");
+    let mut command = Command::new(&server);
+    command
+        .current_dir(root())
+        .args(["serve", "--port", &port, "--dist", "dist"]);
+    exec(command)
+}
+
+/// Becomes the server process, so Ctrl-C reaches it directly and it shuts down cleanly.
+#[cfg(unix)]
+fn exec(mut command: Command) -> Result {
+    use std::os::unix::process::CommandExt;
+    let error = command.exec();
+    Err(Failure::Step(format!("cannot start the server: {error}")))
+}
+
+#[cfg(not(unix))]
+fn exec(mut command: Command) -> Result {
+    let status = command
+        .status()
+        .map_err(|e| Failure::Step(format!("cannot start the server: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::Step(format!("the server stopped ({status})")))
+    }
+}
+
+fn test(args: &[String]) -> Result {
+    if let Some(other) = args.first() {
+        return Err(Failure::Usage(format!(
+            "unknown argument `{other}` for test"
+        )));
+    }
+    tools::ensure_for_build()?;
+    tools::ensure_browser()?;
+    let mut summary = Summary::default();
+
+    run_step(
+        "format check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
+    run_step(
+        "clippy (native)",
+        cargo().args([
+            "clippy",
+            "--locked",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run_step(
+        "clippy (wasm32)",
+        cargo().args([
+            "clippy",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "support-spa",
+            "-p",
+            "support-rules",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    summary.run_counted(
+        "Rust tests (native)",
+        cargo().args(["test", "--locked", "--workspace"]),
+    )?;
+    summary.run_counted(
+        "Rust tests (wasm32, in Node)",
+        cargo().args([
+            "test",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "support-rules",
+        ]),
+    )?;
+    build_spa()?;
+    run_step(
+        "build the server for the browser tests",
+        cargo().args(["build", "--locked", "-p", "support-server"]),
+    )?;
+    let artifacts = root().join("test-artifacts");
+    summary.run_counted(
+        "browser tests (Chromium)",
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "tests/browser/"])
+            .env(
+                "SUPPORT_SERVER_BIN",
+                root().join("target/debug/support-server"),
+            )
+            .env("SUPPORT_DIST", root().join("dist"))
+            .env("TEST_ARTIFACTS", &artifacts),
+    )?;
+    summary.finish()
+}
