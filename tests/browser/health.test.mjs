@@ -26,3 +26,12 @@ test('the home page shows the server health fetched from the API', async () => {
   await page.screenshot({ path: join(artifacts, 'home.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });
+
+test('the home page says clearly when the server cannot be reached', async () => {
+  const page = await browser.newPage();
+  await page.route('**/api/health', (route) => route.abort('connectionrefused'));
+  await page.goto(server.url + '/');
+  const status = page.locator('#server-status[role=alert]');
+  await status.waitFor({ timeout: 15_000 });
+  assert.match(await status.textContent(), /cannot be reached/);
+});

@@ -227,6 +227,10 @@ fn test(args: &[String]) -> Result {
         cargo().args(["build", "--locked", "-p", "support-server"]),
     )?;
     let artifacts = root().join("test-artifacts");
+    // Chromium leaves profile folders in TMPDIR: keep them inside the job's own folder.
+    let scratch = artifacts.join("tmp");
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| Failure::Step(format!("cannot create {}: {e}", scratch.display())))?;
     summary.run_counted(
         "browser tests (Chromium)",
         Command::new("node")
@@ -236,7 +240,8 @@ fn test(args: &[String]) -> Result {
                 root().join("target/debug/support-server"),
             )
             .env("SUPPORT_DIST", root().join("dist"))
-            .env("TEST_ARTIFACTS", &artifacts),
+            .env("TEST_ARTIFACTS", &artifacts)
+            .env("TMPDIR", &scratch),
     )?;
     summary.finish()
 }
