@@ -90,16 +90,16 @@ fn locked_version(name: &str) -> Result<String> {
     let path = root().join("Cargo.lock");
     let lock = fs::read_to_string(&path)
         .map_err(|e| Failure::Step(format!("cannot read {}: {e}", path.display())))?;
+    let header = format!("name = \"{name}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{name}\"") {
-            if let Some(version) = lines
+        if line.trim() == header
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+        {
+            return Ok(version.to_string());
         }
     }
     Err(Failure::Step(format!(
