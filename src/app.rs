@@ -1,0 +1,85 @@
+//! The frame of every page: header with navigation and language switch, and the router.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::pages;
+use crate::{clock, prefs};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    clock::provide_clock();
+    prefs::provide_prefs();
+    let i = use_i18n();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i.t("Skip to content", "本文へ移動")}</a>
+            <Header/>
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                    <Route path=path!("/") view=pages::overview::Overview/>
+                    <Route path=path!("/options") view=pages::options::Options/>
+                    <Route path=path!("/availability") view=pages::availability::Availability/>
+                    <Route path=path!("/response") view=pages::response::Response/>
+                    <Route path=path!("/signin") view=pages::signin::SignIn/>
+                    <Route path=path!("/tickets/new") view=pages::new_ticket::NewTicket/>
+                    <Route path=path!("/tickets") view=pages::tickets::Tickets/>
+                    <Route path=path!("/tickets/:id") view=pages::ticket::Ticket/>
+                    <Route path=path!("/contacts") view=pages::contacts::Contacts/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <header class="site-header">
+            <A href="/" exact=true attr:class="brand">
+                {move || i.t("Support", "サポート")}
+            </A>
+            <nav aria-label=move || i.t("Main", "メイン")>
+                <ul>
+                    <li><A href="/options">{move || i.t("Options", "サポート窓口")}</A></li>
+                    <li><A href="/availability">{move || i.t("Availability", "対応状況")}</A></li>
+                    <li><A href="/response">{move || i.t("Response time", "回答期限")}</A></li>
+                    <li><A href="/tickets/new">{move || i.t("New ticket", "チケット作成")}</A></li>
+                    <li><A href="/tickets" exact=true>{move || i.t("My tickets", "マイチケット")}</A></li>
+                    <li><A href="/contacts">{move || i.t("Contacts", "技術担当者")}</A></li>
+                    <li><A href="/signin">{move || i.t("Sign in", "サインイン")}</A></li>
+                </ul>
+            </nav>
+            <LanguageSwitch/>
+        </header>
+    }
+}
+
+/// Two buttons, each labelled in its own language, so a visitor who reads neither the
+/// current language nor the other one still finds theirs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i = use_i18n();
+    let button = move |lang: Lang, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                lang=lang.code()
+                aria-pressed=move || (i.lang() == lang).to_string()
+                on:click=move |_| i.set(lang)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || i.t("Language", "言語")>
+            {button(Lang::En, "English")}
+            {button(Lang::Ja, "日本語")}
+        </div>
+    }
+}

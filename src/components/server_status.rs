@@ -1,0 +1,45 @@
+//! What the server says about its own health, so a visitor sees at once whether tickets can
+//! be submitted.
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ServerStatus() -> impl IntoView {
+    let i = use_i18n();
+    let health = LocalResource::new(api::health);
+    view! {
+        <section aria-live="polite">
+            <Suspense fallback=move || {
+                view! { <p class="muted">{move || i.t("Checking the support server…", "サポートサーバーを確認しています…")}</p> }
+            }>
+                {move || {
+                    health
+                        .get()
+                        .map(|answer| match answer {
+                            Ok(health) => {
+                                view! {
+                                    <p id="server-status" class="status-ok">
+                                        {move || i.t("Support server: ", "サポートサーバー: ")}
+                                        {health.status}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => {
+                                view! {
+                                    <p id="server-status" class="status-error" role="alert">
+                                        {move || i.t("The support server cannot be reached: ", "サポートサーバーに接続できません: ")}
+                                        {error.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}

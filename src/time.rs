@@ -1,0 +1,74 @@
+//! Dates and times for people: formatted by the browser's `Intl.DateTimeFormat` in the
+//! visitor's language and time zone, so the app ships no time-zone database for display.
+
+use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::i18n::Lang;
+
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    object
+}
+
+fn format_with(ms: f64, zone: &str, lang: Lang, pairs: &[(&str, &str)]) -> String {
+    let mut pairs = pairs.to_vec();
+    pairs.push(("timeZone", zone));
+    let locales = Array::of1(&JsValue::from_str(locale(lang)));
+    let format = Intl::DateTimeFormat::new(&locales, &options(&pairs));
+    let date = Date::new(&JsValue::from_f64(ms));
+    format
+        .format()
+        .unchecked_into::<Function>()
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
+/// The browser's own locale when it matches the chosen language (so an en-GB visitor gets
+/// day-month order), else the language alone.
+fn locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    }
+}
+
+/// "Tue, Nov 24, 14:05 GMT" / "11月24日(火) 14:05 JST".
+pub fn date_time(ms: f64, zone: &str, lang: Lang) -> String {
+    format_with(
+        ms,
+        zone,
+        lang,
+        &[
+            ("weekday", "short"),
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+            ("timeZoneName", "short"),
+        ],
+    )
+}
+
+/// The zone the browser runs in, e.g. "Europe/Lisbon".
+pub fn browser_zone() -> String {
+    let format = Intl::DateTimeFormat::new(&Array::new(), &Object::new());
+    Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_else(|| "UTC".to_owned())
+}
+
+/// Every zone name the browser knows, for the zone picker.
+pub fn known_zones() -> Vec<String> {
+    Intl::supported_values_of(Intl::SupportedValuesKey::TimeZone)
+        .iter()
+        .filter_map(|zone| zone.as_string())
+        .collect()
+}

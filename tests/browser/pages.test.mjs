@@ -1,0 +1,61 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { artifacts, launchBrowser, seriousA11yViolations, startServer, watchConsole } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const pages = [
+  ['/', 'overview'],
+  ['/options', 'options'],
+  ['/availability', 'availability'],
+  ['/response', 'response'],
+  ['/signin', 'signin'],
+  ['/tickets/new', 'new-ticket'],
+  ['/tickets', 'tickets'],
+  ['/contacts', 'contacts'],
+];
+
+for (const [path, name] of pages) {
+  test(`the ${name} page renders without console errors or serious accessibility violations, on desktop and phone`, async () => {
+    for (const [viewport, size] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+      const page = await browser.newPage({ viewport: size, locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+      const problems = watchConsole(page);
+      await page.goto(server.url + path);
+      await page.locator('main h1').first().waitFor({ timeout: 15_000 });
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(artifacts, `${name}-${viewport}.png`), fullPage: true });
+      assert.deepEqual(await seriousA11yViolations(page), [], `${path} on ${viewport}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+}
+
+test('the language switch turns the page Japanese and the choice survives a reload', async () => {
+  const page = await browser.newPage({ locale: 'en-US' });
+  const problems = watchConsole(page);
+  await page.goto(server.url + '/options');
+  await page.getByRole('heading', { level: 1, name: 'Support options' }).waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: '日本語' }).click();
+  await page.getByRole('heading', { level: 1, name: 'サポート窓口' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'サポート窓口' }).waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(artifacts, 'options-ja.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Support options' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
