@@ -1,17 +1,85 @@
 //! Every call the SPA makes to the server, typed with the server's JSON shapes.
 
-use gloo_net::http::Request;
-use serde::Deserialize;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// Why a call to the server did not give an answer the SPA can use.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("the network request failed ({0})")]
     Network(String),
+    /// 401: the visitor must sign in (again).
+    #[error("you are not signed in")]
+    SignedOut,
+    /// An `application/problem+json` answer: what went wrong, and for a validation error,
+    /// which field.
+    #[error("{title}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Problem {
+        status: u16,
+        title: String,
+        detail: Option<String>,
+        errors: Vec<FieldError>,
+    },
     #[error("the server answered with HTTP status {0}")]
     Status(u16),
     #[error("the server's answer could not be read ({0})")]
     Decode(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct Problem {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    detail: Option<String>,
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let response = request
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    if status == 401 {
+        return Err(ApiError::SignedOut);
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem {
+            status,
+            title: problem.title,
+            detail: problem.detail,
+            errors: problem.errors,
+        }),
+        Err(_) => Err(ApiError::Status(status)),
+    }
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    json(send(Request::get(url).build()).await?).await
+}
+
+fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
+    builder.json(body)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -20,15 +88,183 @@ pub struct Health {
 }
 
 pub async fn health() -> Result<Health, ApiError> {
-    let response = Request::get("/api/health")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(ApiError::Status(response.status()));
-    }
-    response
-        .json()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+    get("/api/health").await
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs in; the server answers with an HttpOnly session cookie the browser keeps.
+pub async fn sign_in(credentials: Credentials) -> Result<(), ApiError> {
+    send(with_body(Request::post("/api/session"), &credentials)).await?;
+    Ok(())
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    send(Request::delete("/api/session").build()).await?;
+    Ok(())
+}
+
+/// Who is signed in, and what the account lets them do.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub person: Person,
+    pub account: Account,
+    pub is_contact: bool,
+    pub can_manage_contacts: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Account {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub level: u8,
+    pub tsm: bool,
+    pub country: String,
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    get("/api/me").await
+}
+
+/// The body of `POST /api/tickets`: exactly the fields the server accepts.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewTicket {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    pub subject: String,
+    pub description: String,
+    pub environment: String,
+    pub platform_version: String,
+    pub impact: String,
+    pub steps_to_reproduce: String,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedTicket {
+    pub id: i64,
+    pub status: String,
+    pub first_response_due: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Files a ticket. The same `idempotency_key` on a retry returns the first answer instead
+/// of filing twice.
+pub async fn create_ticket(
+    ticket: NewTicket,
+    idempotency_key: String,
+) -> Result<CreatedTicket, ApiError> {
+    let request = with_body(
+        Request::post("/api/tickets").header("Idempotency-Key", &idempotency_key),
+        &ticket,
+    );
+    json(send(request).await?).await
+}
+
+/// A ticket as the lists and the detail page show it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub service: Option<String>,
+    pub subject: String,
+    pub status: String,
+    pub first_response_due: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TicketPage {
+    pub tickets: Vec<Ticket>,
+}
+
+pub async fn tickets() -> Result<Vec<Ticket>, ApiError> {
+    Ok(get::<TicketPage>("/api/tickets").await?.tickets)
+}
+
+pub async fn ticket(id: String) -> Result<Ticket, ApiError> {
+    get(&format!("/api/tickets/{id}")).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+pub async fn decide(id: i64, decision: Decision) -> Result<Ticket, ApiError> {
+    let verb = match decision {
+        Decision::Approve => "approve",
+        Decision::Reject => "reject",
+    };
+    json(send(Request::post(&format!("/api/tickets/{id}/{verb}")).build()).await?).await
+}
+
+/// A technical contact of the account.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Contact {
+    pub id: i64,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub can_manage_contacts: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewContact {
+    pub email: String,
+    pub can_manage_contacts: bool,
+}
+
+#[derive(Deserialize)]
+struct ContactList {
+    contacts: Vec<Contact>,
+}
+
+pub async fn contacts() -> Result<Vec<Contact>, ApiError> {
+    Ok(get::<ContactList>("/api/contacts").await?.contacts)
+}
+
+pub async fn add_contact(contact: NewContact) -> Result<Contact, ApiError> {
+    json(send(with_body(Request::post("/api/contacts"), &contact)).await?).await
+}
+
+#[derive(Serialize)]
+struct ContactChange {
+    can_manage_contacts: bool,
+}
+
+pub async fn set_can_manage(id: i64, can_manage_contacts: bool) -> Result<Contact, ApiError> {
+    let request = with_body(
+        Request::patch(&format!("/api/contacts/{id}")),
+        &ContactChange {
+            can_manage_contacts,
+        },
+    );
+    json(send(request).await?).await
+}
+
+pub async fn remove_contact(id: i64) -> Result<(), ApiError> {
+    send(Request::delete(&format!("/api/contacts/{id}")).build()).await?;
+    Ok(())
 }

@@ -6,13 +6,14 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages;
-use crate::{clock, prefs};
+use crate::{clock, prefs, session};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
     clock::provide_clock();
     prefs::provide_prefs();
+    session::provide_session();
     let i = use_i18n();
     view! {
         <Router>

@@ -7,6 +7,7 @@ mod components;
 mod i18n;
 mod pages;
 mod prefs;
+mod session;
 mod storage;
 mod time;
 

@@ -72,3 +72,34 @@ pub fn known_zones() -> Vec<String> {
         .filter_map(|zone| zone.as_string())
         .collect()
 }
+
+/// A duration as a person reads it: "2 d 3 h", "3 h 20 min", "4 min 05 s".
+pub fn duration(ms: f64, lang: Lang) -> String {
+    let total = (ms.max(0.0) / 1000.0).floor() as u64;
+    let (days, hours, minutes, seconds) = (
+        total / 86_400,
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
+    match lang {
+        Lang::En => {
+            if days > 0 {
+                format!("{days} d {hours} h {minutes} min")
+            } else if hours > 0 {
+                format!("{hours} h {minutes} min {seconds:02} s")
+            } else {
+                format!("{minutes} min {seconds:02} s")
+            }
+        }
+        Lang::Ja => {
+            if days > 0 {
+                format!("{days}日{hours}時間{minutes}分")
+            } else if hours > 0 {
+                format!("{hours}時間{minutes}分{seconds:02}秒")
+            } else {
+                format!("{minutes}分{seconds:02}秒")
+            }
+        }
+    }
+}

@@ -1,4 +1,7 @@
 //! Widgets shared by several pages.
 
+pub mod due;
+pub mod field;
 pub mod server_status;
+pub mod signed_out;
 pub mod zone_picker;

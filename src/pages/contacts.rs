@@ -1,8 +1,128 @@
-//! Pending.
+//! `/contacts`: the account's technical contacts; those allowed add and remove them.
 
 use leptos::prelude::*;
 
+use crate::api::{self, ApiError, Contact, NewContact};
+use crate::components::field::{Field, Kind, focus};
+use crate::components::signed_out::{ApiProblem, SignedOut};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
 #[component]
 pub fn Contacts() -> impl IntoView {
-    view! { <h1>"Contacts"</h1> }
+    let i = use_i18n();
+    let session = use_session();
+    view! {
+        <h1>{move || i.t("Technical contacts", "テクニカルコンタクト")}</h1>
+        <p>{move || i.t(
+            "Technical contacts open tickets for the account. The person registers in the community first; then a contact who may manage contacts adds their email here.",
+            "テクニカルコンタクトはアカウントのチケットを作成します。まずご本人がコミュニティに登録し、その後、管理権限を持つコンタクトがここでメールアドレスを追加します。",
+        )}</p>
+        {move || match session.me() {
+            None => view! { <p class="muted">{move || i.t("Loading…", "読み込み中…")}</p> }.into_any(),
+            Some(Err(ApiError::SignedOut)) => view! { <SignedOut/> }.into_any(),
+            Some(Err(error)) => view! { <p class="status-error" role="alert">{error.to_string()}</p> }.into_any(),
+            Some(Ok(me)) => view! { <ContactList can_manage=me.can_manage_contacts/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ContactList(can_manage: bool) -> impl IntoView {
+    let i = use_i18n();
+    let contacts = LocalResource::new(api::contacts);
+    let remove = Action::new_local(|id: &i64| api::remove_contact(*id));
+    let toggle = Action::new_local(|(id, value): &(i64, bool)| api::set_can_manage(*id, *value));
+    Effect::new(move |_| {
+        if remove.value().get().is_some() || toggle.value().get().is_some() {
+            contacts.refetch();
+        }
+    });
+    let row = move |contact: Contact| {
+        let id = contact.id;
+        let manages = contact.can_manage_contacts;
+        view! {
+            <li class="contact">
+                <span>{contact.email.clone()} {contact.name.clone().map(|n| format!(" ({n})"))}</span>
+                {if can_manage {
+                    view! {
+                        <label>
+                            <input type="checkbox" prop:checked=manages on:change=move |_| { toggle.dispatch_local((id, !manages)); }/>
+                            {move || i.t(" may manage contacts", " コンタクトを管理できる")}
+                        </label>
+                        <button type="button" on:click=move |_| { remove.dispatch_local(id); }>
+                            {move || i.t("Remove", "削除")}
+                            <span class="visually-hidden">" " {contact.email.clone()}</span>
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    manages.then(|| i.t(" · manages contacts", " · 管理権限あり")).into_any()
+                }}
+            </li>
+        }
+    };
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{move || i.t("Loading contacts…", "読み込み中…")}</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
+                {move || contacts.get().map(|answer| answer.map(|list| view! {
+                    <ul class="contact-list">
+                        <For each=move || list.clone() key=|c| (c.id, c.can_manage_contacts) children=row/>
+                    </ul>
+                }))}
+            </ErrorBoundary>
+        </Suspense>
+        {move || remove.value().get().and_then(Result::err).or_else(|| toggle.value().get().and_then(Result::err))
+            .map(|e| view! { <p class="status-error" role="alert">{e.to_string()}</p> })}
+        {can_manage.then(|| view! { <AddContact on_added=move || contacts.refetch()/> })}
+    }
+}
+
+#[component]
+fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i = use_i18n();
+    let email = RwSignal::new(String::new());
+    let manages = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let add = Action::new_local(|contact: &NewContact| api::add_contact(contact.clone()));
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            email.set(String::new());
+            error.set(None);
+            on_added();
+        }
+        Some(Err(problem)) => {
+            let message = match &problem {
+                ApiError::Problem { errors, .. } => errors
+                    .iter()
+                    .find(|e| e.field == "email")
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| problem.to_string()),
+                other => other.to_string(),
+            };
+            error.set(Some(message));
+            focus("email");
+        }
+        None => {}
+    });
+    view! {
+        <form class="form" on:submit=move |event| {
+            event.prevent_default();
+            let value = email.get().trim().to_owned();
+            if !value.contains('@') {
+                error.set(Some(i.t("Enter the person's email address.", "メールアドレスを入力してください。").to_owned()));
+                focus("email");
+                return;
+            }
+            add.dispatch_local(NewContact { email: value, can_manage_contacts: manages.get() });
+        }>
+            <h2>{move || i.t("Add a contact", "コンタクトを追加")}</h2>
+            <Field id="email" en="Email" ja="メールアドレス" kind=Kind::Line value=email error=error required=true/>
+            <label class="checkbox">
+                <input type="checkbox" bind:checked=manages/>
+                {move || i.t(" May manage contacts", " コンタクトを管理できる")}
+            </label>
+            <button type="submit" class="primary" disabled=move || add.pending().get()>{move || i.t("Add", "追加")}</button>
+        </form>
+    }
 }

@@ -1,8 +1,398 @@
-//! Pending.
+//! `/tickets/new`: the ticket form. It checks every field as the server does, keeps a draft
+//! (and the idempotency key of the submission under way) in local storage so that nothing is
+//! lost on a reload or a failed submit, and ends on a confirmation.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, ApiError, CreatedTicket, NewTicket};
+use crate::clock::use_clock;
+use crate::components::field::{Field, Kind, focus};
+use crate::i18n::{I18n, use_i18n};
+use crate::prefs::use_prefs;
+use crate::session::use_session;
+use crate::{storage, time};
+
+const DRAFT_KEY: &str = "support.ticket-draft";
+
+/// What survives a reload: the fields, and the idempotency key once a submission started.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Draft {
+    kind: String,
+    severity: String,
+    service: String,
+    subject: String,
+    description: String,
+    environment: String,
+    platform_version: String,
+    impact: String,
+    steps_to_reproduce: String,
+    language: String,
+    idempotency_key: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Form {
+    kind: RwSignal<String>,
+    severity: RwSignal<String>,
+    service: RwSignal<String>,
+    subject: RwSignal<String>,
+    description: RwSignal<String>,
+    environment: RwSignal<String>,
+    platform_version: RwSignal<String>,
+    impact: RwSignal<String>,
+    steps_to_reproduce: RwSignal<String>,
+    language: RwSignal<String>,
+    idempotency_key: RwSignal<Option<String>>,
+}
+
+impl Form {
+    fn load(i: I18n) -> Self {
+        let draft: Draft = storage::get(DRAFT_KEY)
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let or = |value: String, default: &str| {
+            if value.is_empty() {
+                default.to_owned()
+            } else {
+                value
+            }
+        };
+        Form {
+            kind: RwSignal::new(or(draft.kind, "incident")),
+            severity: RwSignal::new(or(draft.severity, "normal")),
+            service: RwSignal::new(draft.service),
+            subject: RwSignal::new(draft.subject),
+            description: RwSignal::new(draft.description),
+            environment: RwSignal::new(draft.environment),
+            platform_version: RwSignal::new(draft.platform_version),
+            impact: RwSignal::new(draft.impact),
+            steps_to_reproduce: RwSignal::new(draft.steps_to_reproduce),
+            language: RwSignal::new(or(draft.language, i.lang().code())),
+            idempotency_key: RwSignal::new(draft.idempotency_key),
+        }
+    }
+
+    fn draft(self) -> Draft {
+        Draft {
+            kind: self.kind.get(),
+            severity: self.severity.get(),
+            service: self.service.get(),
+            subject: self.subject.get(),
+            description: self.description.get(),
+            environment: self.environment.get(),
+            platform_version: self.platform_version.get(),
+            impact: self.impact.get(),
+            steps_to_reproduce: self.steps_to_reproduce.get(),
+            language: self.language.get(),
+            idempotency_key: self.idempotency_key.get(),
+        }
+    }
+
+    fn clear(self) {
+        for field in [
+            self.subject,
+            self.description,
+            self.environment,
+            self.platform_version,
+            self.impact,
+            self.steps_to_reproduce,
+        ] {
+            field.set(String::new());
+        }
+        self.idempotency_key.set(None);
+        storage::remove(DRAFT_KEY);
+    }
+}
+
+impl Draft {
+    fn ticket(&self) -> NewTicket {
+        let trimmed = |text: &str| text.trim().to_owned();
+        NewTicket {
+            kind: self.kind.clone(),
+            severity: (self.kind == "incident").then(|| self.severity.clone()),
+            service: (self.kind == "request").then(|| trimmed(&self.service)),
+            subject: trimmed(&self.subject),
+            description: trimmed(&self.description),
+            environment: trimmed(&self.environment),
+            platform_version: trimmed(&self.platform_version),
+            impact: trimmed(&self.impact),
+            steps_to_reproduce: trimmed(&self.steps_to_reproduce),
+            language: self.language.clone(),
+        }
+    }
+}
+
+/// The server's limits for each text field: (name, required, maximum characters).
+const TEXT_RULES: [(&str, bool, usize); 6] = [
+    ("subject", true, 200),
+    ("description", true, 10_000),
+    ("environment", true, 200),
+    ("platform_version", true, 50),
+    ("impact", true, 2_000),
+    ("steps_to_reproduce", false, 10_000),
+];
+
+/// The same checks the server makes, so the visitor learns of a problem before sending.
+fn validate(ticket: &NewTicket, i: I18n) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    if ticket.kind == "request" && ticket.service.as_deref().unwrap_or("").is_empty() {
+        errors.push((
+            "service",
+            i.t(
+                "Choose the catalog service.",
+                "サービスを選択してください。",
+            )
+            .to_owned(),
+        ));
+    }
+    let values = [
+        &ticket.subject,
+        &ticket.description,
+        &ticket.environment,
+        &ticket.platform_version,
+        &ticket.impact,
+        &ticket.steps_to_reproduce,
+    ];
+    for ((name, required, max), value) in TEXT_RULES.into_iter().zip(values) {
+        let length = value.chars().count();
+        if required && length == 0 {
+            errors.push((name, i.t("Required.", "入力してください。").to_owned()));
+        } else if length > max {
+            errors.push((
+                name,
+                match i.lang() {
+                    crate::i18n::Lang::En => format!("At most {max} characters ({length} now)."),
+                    crate::i18n::Lang::Ja => {
+                        format!("{max}文字以内で入力してください(現在{length}文字)。")
+                    }
+                },
+            ));
+        }
+    }
+    errors
+}
+
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
-    view! { <h1>"NewTicket"</h1> }
+    let i = use_i18n();
+    let created = RwSignal::new(None::<CreatedTicket>);
+    view! {
+        <h1>{move || i.t("New ticket", "チケット作成")}</h1>
+        {move || match created.get() {
+            Some(ticket) => view! { <Confirmation ticket=ticket/> }.into_any(),
+            None => view! { <TicketForm created=created/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
+    let i = use_i18n();
+    let session = use_session();
+    let form = Form::load(i);
+    Effect::new(move |_| {
+        if let Ok(text) = serde_json::to_string(&form.draft()) {
+            storage::set(DRAFT_KEY, &text);
+        }
+    });
+    let errors = RwSignal::new(Vec::<(&'static str, String)>::new());
+    let error_of = move |name: &'static str| {
+        Signal::derive(move || {
+            errors.with(|errors| {
+                errors
+                    .iter()
+                    .find(|(field, _)| *field == name)
+                    .map(|(_, message)| message.clone())
+            })
+        })
+    };
+    let submit = Action::new_local(|(ticket, key): &(NewTicket, String)| {
+        api::create_ticket(ticket.clone(), key.clone())
+    });
+    let failure = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(ticket)) => {
+            form.clear();
+            created.set(Some(ticket));
+        }
+        Some(Err(error)) => {
+            if let ApiError::Problem { errors: fields, .. } = &error
+                && !fields.is_empty()
+            {
+                let known: Vec<(&'static str, String)> = fields
+                    .iter()
+                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.message.clone())))
+                    .collect();
+                if let Some((first, _)) = known.first() {
+                    focus(first);
+                }
+                errors.set(known);
+                // A rejected ticket was not filed: the corrected one is a new submission.
+                form.idempotency_key.set(None);
+            }
+            failure.set(Some(error));
+        }
+        None => {}
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if submit.pending().get_untracked() {
+            return;
+        }
+        failure.set(None);
+        let ticket = form.draft().ticket();
+        let found = validate(&ticket, i);
+        if let Some((first, _)) = found.first() {
+            focus(first);
+            errors.set(found);
+            return;
+        }
+        errors.set(Vec::new());
+        let key = form.idempotency_key.get_untracked().unwrap_or_else(|| {
+            let key = new_idempotency_key();
+            form.idempotency_key.set(Some(key.clone()));
+            key
+        });
+        submit.dispatch_local((ticket, key));
+    };
+    let signed_out = move || session.me().is_some_and(|me| me.is_err());
+    view! {
+        {move || signed_out().then(|| view! {
+            <p class="notice" role="status">
+                {move || i.t("You are not signed in. ", "サインインしていません。")}
+                <A href="/signin">{move || i.t("Sign in", "サインイン")}</A>
+                {move || i.t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
+            </p>
+        })}
+        {move || session.signed_in().filter(|me| !me.is_contact).map(|_| view! {
+            <p class="notice" role="status">{move || i.t(
+                "You are not a technical contact of this account: your ticket will wait for a contact's approval.",
+                "このアカウントのテクニカルコンタクトではないため、チケットはコンタクトの承認待ちになります。",
+            )}</p>
+        })}
+        <form class="form" on:submit=on_submit novalidate>
+            <fieldset>
+                <legend>{move || i.t("Ticket type", "チケットの種類")}</legend>
+                <div class="choices">
+                    {[("incident", "Incident", "インシデント"), ("question", "Question", "質問"), ("request", "Request", "リクエスト")]
+                        .into_iter()
+                        .map(|(value, en, ja)| view! {
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="type"
+                                    value=value
+                                    prop:checked=move || form.kind.get() == value
+                                    on:change=move |_| form.kind.set(value.to_owned())
+                                />
+                                {move || i.t(en, ja)}
+                            </label>
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+            <Show when=move || form.kind.get() == "incident">
+                <div class="field">
+                    <label for="severity">{move || i.t("Severity", "重要度")}</label>
+                    <select id="severity" prop:value=move || form.severity.get() on:change=move |event| form.severity.set(event_target_value(&event))>
+                        <option value="urgent">{move || i.t("Urgent (production down)", "緊急(本番停止)")}</option>
+                        <option value="high">{move || i.t("High", "高")}</option>
+                        <option value="normal">{move || i.t("Normal", "中")}</option>
+                        <option value="low">{move || i.t("Low", "低")}</option>
+                    </select>
+                </div>
+            </Show>
+            <Show when=move || form.kind.get() == "request">
+                <Field id="service" en="Catalog service" ja="サービス" kind=Kind::Line value=form.service error=error_of("service") required=true/>
+            </Show>
+            <Field id="subject" en="Subject" ja="件名" kind=Kind::Line value=form.subject error=error_of("subject") required=true/>
+            <Field id="description" en="Description" ja="説明" kind=Kind::Text value=form.description error=error_of("description") required=true
+                hint=("What happens, and what did you expect?", "何が起きていて、本来はどうなるはずですか。")/>
+            <Field id="environment" en="Environment (name or URL)" ja="環境(名前またはURL)" kind=Kind::Line value=form.environment error=error_of("environment") required=true/>
+            <Field id="platform_version" en="Platform version" ja="プラットフォームのバージョン" kind=Kind::Line value=form.platform_version error=error_of("platform_version") required=true/>
+            <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact") required=true/>
+            <Field id="steps_to_reproduce" en="Steps to reproduce" ja="再現手順" kind=Kind::Text value=form.steps_to_reproduce error=error_of("steps_to_reproduce")/>
+            <div class="field">
+                <label for="language">{move || i.t("Preferred language", "希望する言語")}</label>
+                <select id="language" prop:value=move || form.language.get() on:change=move |event| form.language.set(event_target_value(&event))>
+                    <option value="en">"English"</option>
+                    <option value="ja">"日本語"</option>
+                </select>
+                <p class="hint">{move || i.t("English always; Japanese on a best-effort basis.", "英語は常に対応、日本語は可能な範囲で対応します。")}</p>
+            </div>
+            {move || failure.get().map(|error| {
+                let text = match &error {
+                    ApiError::SignedOut => i.t("You are signed out: sign in again, your draft is kept.", "サインアウトしています。再度サインインしてください。下書きは保存されています。").to_owned(),
+                    ApiError::Network(_) => i.t("The server cannot be reached. Your draft is kept: try again, it will not be filed twice.", "サーバーに接続できません。下書きは保存されています。再送信しても二重に登録されることはありません。").to_owned(),
+                    ApiError::Problem { errors, .. } if !errors.is_empty() => i.t("Please correct the marked fields.", "エラーのある項目を修正してください。").to_owned(),
+                    other => other.to_string(),
+                };
+                view! { <p id="submit-error" class="status-error" role="alert">{text}</p> }
+            })}
+            <button type="submit" class="primary" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { i.t("Sending…", "送信しています…") } else { i.t("Submit ticket", "チケットを送信") }}
+            </button>
+        </form>
+    }
+}
+
+/// The server's field names, mapped to the ids of this form's fields.
+fn field_name(field: &str) -> Option<&'static str> {
+    [
+        "type",
+        "severity",
+        "service",
+        "subject",
+        "description",
+        "environment",
+        "platform_version",
+        "impact",
+        "steps_to_reproduce",
+        "language",
+    ]
+    .into_iter()
+    .find(|name| *name == field)
+}
+
+#[component]
+fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
+    let i = use_i18n();
+    let clock = use_clock();
+    let prefs = use_prefs();
+    let due = js_sys::Date::parse(&ticket.first_response_due);
+    let pending = ticket.status == "pending_approval";
+    let href = format!("/tickets/{}", ticket.id);
+    view! {
+        <section id="confirmation" class="confirmation" aria-live="polite">
+            <h2>{move || i.t("Ticket filed", "チケットを受け付けました")}" #" {ticket.id}</h2>
+            <p>
+                {move || i.t("First response by ", "最初の回答期限: ")}
+                <time>{move || time::date_time(due, &prefs.zone.get(), i.lang())}</time>
+                " ("{move || i.t("in ", "あと")}{move || time::duration(due - clock.now_ms(), i.lang())}")"
+            </p>
+            {pending.then(|| view! {
+                <p class="notice">{move || i.t(
+                    "This ticket awaits the approval of one of the account's technical contacts.",
+                    "このチケットはアカウントのテクニカルコンタクトの承認待ちです。",
+                )}</p>
+            })}
+            {ticket.phone.map(|phone| view! {
+                <p class="call-now" role="alert">
+                    {move || i.t("Urgent: call support now at ", "緊急: 今すぐサポートにお電話ください ")}
+                    <a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a>
+                </p>
+            })}
+            <p><A href=href>{move || i.t("See the ticket", "チケットを見る")}</A>" · "<A href="/tickets">{move || i.t("My tickets", "マイチケット")}</A></p>
+        </section>
+    }
 }

@@ -1,8 +1,105 @@
-//! Pending.
+//! `/signin`: sign in with email and password, or sign out.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError, Credentials, Me};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
-    view! { <h1>"SignIn"</h1> }
+    let i = use_i18n();
+    let session = use_session();
+    view! {
+        <h1>{move || i.t("Sign in", "サインイン")}</h1>
+        {move || match session.signed_in() {
+            Some(me) => view! { <SignedIn me=me/> }.into_any(),
+            None => view! { <SignInForm/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SignedIn(me: Me) -> impl IntoView {
+    let i = use_i18n();
+    let session = use_session();
+    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            session.refresh();
+        }
+    });
+    view! {
+        <p id="signed-in-as">{move || i.t("Signed in as ", "サインイン中: ")} {me.person.name} " (" {me.person.email} ")"</p>
+        <dl class="account">
+            {me.account.name.map(|name| view! { <dt>{move || i.t("Account", "アカウント")}</dt><dd>{name}</dd> })}
+            <dt>{move || i.t("Support level", "サポートレベル")}</dt>
+            <dd>{me.account.level} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
+            <dt>{move || i.t("Country", "国")}</dt>
+            <dd>{me.account.country}</dd>
+            <dt>{move || i.t("Role", "役割")}</dt>
+            <dd>{move || if me.is_contact { i.t("technical contact", "テクニカルコンタクト") } else { i.t("not a technical contact: your tickets need approval", "テクニカルコンタクトではありません(チケットには承認が必要です)") }}</dd>
+        </dl>
+        <button type="button" on:click=move |_| { sign_out.dispatch_local(()); } disabled=move || sign_out.pending().get()>
+            {move || i.t("Sign out", "サインアウト")}
+        </button>
+        {move || {
+            sign_out
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|error| view! { <p class="status-error" role="alert">{error.to_string()}</p> })
+        }}
+    }
+}
+
+#[component]
+fn SignInForm() -> impl IntoView {
+    let i = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let sign_in = Action::new_local(|credentials: &Credentials| api::sign_in(credentials.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_in.value().get() {
+            session.refresh();
+            navigate("/tickets", Default::default());
+        }
+    });
+    let error = move || sign_in.value().get().and_then(Result::err);
+    view! {
+        <form
+            class="form"
+            on:submit=move |event| {
+                event.prevent_default();
+                sign_in.dispatch_local(Credentials { email: email.get(), password: password.get() });
+            }
+        >
+            <div class="field">
+                <label for="email">{move || i.t("Email", "メールアドレス")}</label>
+                <input id="email" type="email" autocomplete="username" required bind:value=email/>
+            </div>
+            <div class="field">
+                <label for="password">{move || i.t("Password", "パスワード")}</label>
+                <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
+            </div>
+            {move || {
+                error()
+                    .map(|error| {
+                        let text = match error {
+                            ApiError::SignedOut | ApiError::Problem { status: 401, .. } => {
+                                i.t("Wrong email or password.", "メールアドレスまたはパスワードが正しくありません。").to_owned()
+                            }
+                            other => other.to_string(),
+                        };
+                        view! { <p id="signin-error" class="status-error" role="alert">{text}</p> }
+                    })
+            }}
+            <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
+                {move || if sign_in.pending().get() { i.t("Signing in…", "サインインしています…") } else { i.t("Sign in", "サインイン") }}
+            </button>
+        </form>
+    }
 }

@@ -69,11 +69,17 @@ export async function launchBrowser() {
   });
 }
 
-/** Collects console errors and uncaught exceptions of a page: a panic must fail the test. */
-export function watchConsole(page) {
+/**
+ * Collects console errors and uncaught exceptions of a page: a panic must fail the test.
+ * With `allowHttpErrors`, Chromium's own "Failed to load resource" lines for answers such as
+ * 401 (signed out) or 422 (validation), which the app handles, are not counted.
+ */
+export function watchConsole(page, { allowHttpErrors = false } = {}) {
   const problems = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    if (allowHttpErrors && msg.text().startsWith('Failed to load resource')) return;
+    problems.push(`console error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   return problems;

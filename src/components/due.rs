@@ -1,0 +1,38 @@
+//! A deadline: the time in the visitor's zone and a live countdown to it.
+
+use leptos::prelude::*;
+
+use crate::clock::use_clock;
+use crate::i18n::use_i18n;
+use crate::prefs::use_prefs;
+use crate::time;
+
+/// `at` is the deadline in milliseconds since the epoch.
+#[component]
+pub fn Due(at: f64) -> impl IntoView {
+    let i = use_i18n();
+    let clock = use_clock();
+    let prefs = use_prefs();
+    let left = move || at - clock.now_ms();
+    view! {
+        <span class="due">
+            <time>{move || time::date_time(at, &prefs.zone.get(), i.lang())}</time>
+            " "
+            <span class="countdown" class:overdue=move || left() < 0.0>
+                {move || {
+                    let left = left();
+                    if left >= 0.0 {
+                        format!("({}{})", i.t("in ", "あと"), time::duration(left, i.lang()))
+                    } else {
+                        format!("({}{})", i.t("overdue by ", "超過 "), time::duration(-left, i.lang()))
+                    }
+                }}
+            </span>
+        </span>
+    }
+}
+
+/// Reads an RFC 3339 instant from the server into milliseconds since the epoch.
+pub fn parse_instant(text: &str) -> f64 {
+    js_sys::Date::parse(text)
+}
