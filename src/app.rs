@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::i18n::{Lang, provide_i18n, t, use_i18n};
 use crate::pages;
+use crate::session::use_session;
 use crate::{clock, prefs, session};
 
 #[component]
@@ -14,10 +15,9 @@ pub fn App() -> impl IntoView {
     clock::provide_clock();
     prefs::provide_prefs();
     session::provide_session();
-    let i = use_i18n();
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || i.t("Skip to content", "本文へ移動")}</a>
+            <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>
             <Header/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
@@ -39,20 +39,28 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let i = use_i18n();
+    let session = use_session();
     view! {
         <header class="site-header">
             <A href="/" exact=true attr:class="brand">
-                {move || i.t("Support", "サポート")}
+                {t("Support", "サポート")}
             </A>
-            <nav aria-label=move || i.t("Main", "メイン")>
+            <nav aria-label=t("Main", "メイン")>
                 <ul>
-                    <li><A href="/options">{move || i.t("Options", "サポート窓口")}</A></li>
-                    <li><A href="/availability">{move || i.t("Availability", "対応状況")}</A></li>
-                    <li><A href="/response">{move || i.t("Response time", "回答期限")}</A></li>
-                    <li><A href="/tickets/new">{move || i.t("New ticket", "チケット作成")}</A></li>
-                    <li><A href="/tickets" exact=true>{move || i.t("My tickets", "マイチケット")}</A></li>
-                    <li><A href="/contacts">{move || i.t("Contacts", "技術担当者")}</A></li>
-                    <li><A href="/signin">{move || i.t("Sign in", "サインイン")}</A></li>
+                    <li><A href="/options">{t("Options", "サポート窓口")}</A></li>
+                    <li><A href="/availability">{t("Availability", "対応状況")}</A></li>
+                    <li><A href="/response">{t("Response time", "回答期限")}</A></li>
+                    <li><A href="/tickets/new">{t("New ticket", "チケット作成")}</A></li>
+                    <li><A href="/tickets" exact=true>{t("My tickets", "マイチケット")}</A></li>
+                    <li><A href="/contacts">{t("Contacts", "技術担当者")}</A></li>
+                    <li>
+                        <A href="/signin">
+                            {move || match session.signed_in() {
+                                Some(me) => me.person.name,
+                                None => i.t("Sign in", "サインイン").to_owned(),
+                            }}
+                        </A>
+                    </li>
                 </ul>
             </nav>
             <LanguageSwitch/>
@@ -78,7 +86,7 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || i.t("Language", "言語")>
+        <div class="lang-switch" role="group" aria-label=t("Language", "言語")>
             {button(Lang::En, "English")}
             {button(Lang::Ja, "日本語")}
         </div>

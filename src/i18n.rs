@@ -86,3 +86,16 @@ pub fn provide_i18n() -> I18n {
 pub fn use_i18n() -> I18n {
     expect_context()
 }
+
+/// A text that follows the language switch, for a view or an attribute.
+///
+/// Every call returns the same closure type, so the thousand texts of the app share one
+/// instance of Leptos' rendering code instead of one per text (a closure written at each
+/// call site would be a type of its own, and the wasm grows with each).
+pub fn t(
+    en: &'static str,
+    ja: &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i = use_i18n();
+    move || i.t(en, ja)
+}

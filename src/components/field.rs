@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -23,7 +23,6 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
-    let i = use_i18n();
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {
@@ -71,10 +70,10 @@ pub fn Field(
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>
-                {move || i.t(en, ja)}
+                {t(en, ja)}
                 {required.then(|| view! { <span class="required">" *"</span> })}
             </label>
-            {hint.map(|(en, ja)| view! { <p id=hint_id.clone() class="hint">{move || i.t(en, ja)}</p> })}
+            {hint.map(|(en, ja)| view! { <p id=hint_id.clone() class="hint">{t(en, ja)}</p> })}
             {control}
             {move || error.get().map(|message| view! { <p id=error_id.clone() class="field-error">{message}</p> })}
         </div>

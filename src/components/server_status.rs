@@ -4,16 +4,15 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::i18n::use_i18n;
+use crate::i18n::t;
 
 #[component]
 pub fn ServerStatus() -> impl IntoView {
-    let i = use_i18n();
     let health = LocalResource::new(api::health);
     view! {
         <section aria-live="polite">
             <Suspense fallback=move || {
-                view! { <p class="muted">{move || i.t("Checking the support server…", "サポートサーバーを確認しています…")}</p> }
+                view! { <p class="muted">{t("Checking the support server…", "サポートサーバーを確認しています…")}</p> }
             }>
                 {move || {
                     health
@@ -22,7 +21,7 @@ pub fn ServerStatus() -> impl IntoView {
                             Ok(health) => {
                                 view! {
                                     <p id="server-status" class="status-ok">
-                                        {move || i.t("Support server: ", "サポートサーバー: ")}
+                                        {t("Support server: ", "サポートサーバー: ")}
                                         {health.status}
                                     </p>
                                 }
@@ -31,7 +30,7 @@ pub fn ServerStatus() -> impl IntoView {
                             Err(error) => {
                                 view! {
                                     <p id="server-status" class="status-error" role="alert">
-                                        {move || i.t("The support server cannot be reached: ", "サポートサーバーに接続できません: ")}
+                                        {t("The support server cannot be reached: ", "サポートサーバーに接続できません: ")}
                                         {error.to_string()}
                                     </p>
                                 }

@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::t;
 
 #[component]
 pub fn SignedOut() -> impl IntoView {
-    let i = use_i18n();
     view! {
         <p class="notice" role="status">
-            {move || i.t("You are not signed in. ", "サインインしていません。")}
-            <A href="/signin">{move || i.t("Sign in", "サインイン")}</A>
-            {move || i.t(" to see your account's tickets.", "するとアカウントのチケットを表示できます。")}
+            {t("You are not signed in. ", "サインインしていません。")}
+            <A href="/signin">{t("Sign in", "サインイン")}</A>
+            {t(" to see your account's tickets.", "するとアカウントのチケットを表示できます。")}
         </p>
     }
 }
@@ -20,10 +19,9 @@ pub fn SignedOut() -> impl IntoView {
 /// An error from the API, in words, for an `<ErrorBoundary>` fallback.
 #[component]
 pub fn ApiProblem(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    let i = use_i18n();
     view! {
         <div class="status-error" role="alert">
-            <p>{move || i.t("This could not be loaded:", "読み込めませんでした:")}</p>
+            <p>{t("This could not be loaded:", "読み込めませんでした:")}</p>
             <ul>
                 {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
             </ul>

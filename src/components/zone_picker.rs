@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::t;
 use crate::prefs::use_prefs;
 use crate::time;
 
 #[component]
 pub fn ZonePicker() -> impl IntoView {
-    let i = use_i18n();
     let prefs = use_prefs();
     let mut zones = time::known_zones();
     let current = prefs.zone.get_untracked();
@@ -17,7 +16,7 @@ pub fn ZonePicker() -> impl IntoView {
     }
     view! {
         <p class="picker">
-            <label for="zone">{move || i.t("Your time zone", "タイムゾーン")}</label>
+            <label for="zone">{t("Your time zone", "タイムゾーン")}</label>
             <select
                 id="zone"
                 on:change=move |event| prefs.set_zone(event_target_value(&event))

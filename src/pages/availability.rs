@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::clock::use_clock;
 use crate::components::zone_picker::ZonePicker;
-use crate::i18n::use_i18n;
+use crate::i18n::{t, use_i18n};
 use crate::prefs::use_prefs;
 use crate::time;
 
@@ -15,10 +15,10 @@ pub fn Availability() -> impl IntoView {
     let clock = use_clock();
     let prefs = use_prefs();
     view! {
-        <h1>{move || i.t("Availability now", "現在の対応状況")}</h1>
+        <h1>{t("Availability now", "現在の対応状況")}</h1>
         <ZonePicker/>
         <p id="now">
-            {move || i.t("Now: ", "現在: ")}
+            {t("Now: ", "現在: ")}
             <time>{move || time::date_time(clock.now_ms(), &prefs.zone.get(), i.lang())}</time>
         </p>
     }

@@ -5,21 +5,20 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError, Contact, NewContact};
 use crate::components::field::{Field, Kind, focus};
 use crate::components::signed_out::{ApiProblem, SignedOut};
-use crate::i18n::use_i18n;
+use crate::i18n::{t, use_i18n};
 use crate::session::use_session;
 
 #[component]
 pub fn Contacts() -> impl IntoView {
-    let i = use_i18n();
     let session = use_session();
     view! {
-        <h1>{move || i.t("Technical contacts", "テクニカルコンタクト")}</h1>
-        <p>{move || i.t(
+        <h1>{t("Technical contacts", "テクニカルコンタクト")}</h1>
+        <p>{t(
             "Technical contacts open tickets for the account. The person registers in the community first; then a contact who may manage contacts adds their email here.",
             "テクニカルコンタクトはアカウントのチケットを作成します。まずご本人がコミュニティに登録し、その後、管理権限を持つコンタクトがここでメールアドレスを追加します。",
         )}</p>
         {move || match session.me() {
-            None => view! { <p class="muted">{move || i.t("Loading…", "読み込み中…")}</p> }.into_any(),
+            None => view! { <p class="muted">{t("Loading…", "読み込み中…")}</p> }.into_any(),
             Some(Err(ApiError::SignedOut)) => view! { <SignedOut/> }.into_any(),
             Some(Err(error)) => view! { <p class="status-error" role="alert">{error.to_string()}</p> }.into_any(),
             Some(Ok(me)) => view! { <ContactList can_manage=me.can_manage_contacts/> }.into_any(),
@@ -48,10 +47,10 @@ fn ContactList(can_manage: bool) -> impl IntoView {
                     view! {
                         <label>
                             <input type="checkbox" prop:checked=manages on:change=move |_| { toggle.dispatch_local((id, !manages)); }/>
-                            {move || i.t(" may manage contacts", " コンタクトを管理できる")}
+                            {t(" may manage contacts", " コンタクトを管理できる")}
                         </label>
                         <button type="button" on:click=move |_| { remove.dispatch_local(id); }>
-                            {move || i.t("Remove", "削除")}
+                            {t("Remove", "削除")}
                             <span class="visually-hidden">" " {contact.email.clone()}</span>
                         </button>
                     }
@@ -63,7 +62,7 @@ fn ContactList(can_manage: bool) -> impl IntoView {
         }
     };
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{move || i.t("Loading contacts…", "読み込み中…")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t("Loading contacts…", "読み込み中…")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
                 {move || contacts.get().map(|answer| answer.map(|list| view! {
                     <ul class="contact-list">
@@ -116,13 +115,13 @@ fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
             }
             add.dispatch_local(NewContact { email: value, can_manage_contacts: manages.get() });
         }>
-            <h2>{move || i.t("Add a contact", "コンタクトを追加")}</h2>
+            <h2>{t("Add a contact", "コンタクトを追加")}</h2>
             <Field id="email" en="Email" ja="メールアドレス" kind=Kind::Line value=email error=error required=true/>
             <label class="checkbox">
                 <input type="checkbox" bind:checked=manages/>
-                {move || i.t(" May manage contacts", " コンタクトを管理できる")}
+                {t(" May manage contacts", " コンタクトを管理できる")}
             </label>
-            <button type="submit" class="primary" disabled=move || add.pending().get()>{move || i.t("Add", "追加")}</button>
+            <button type="submit" class="primary" disabled=move || add.pending().get()>{t("Add", "追加")}</button>
         </form>
     }
 }

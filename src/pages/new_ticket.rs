@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{self, ApiError, CreatedTicket, NewTicket};
 use crate::clock::use_clock;
 use crate::components::field::{Field, Kind, focus};
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::{I18n, t, use_i18n};
 use crate::prefs::use_prefs;
 use crate::session::use_session;
 use crate::{storage, time};
@@ -184,10 +184,9 @@ fn new_idempotency_key() -> String {
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
-    let i = use_i18n();
     let created = RwSignal::new(None::<CreatedTicket>);
     view! {
-        <h1>{move || i.t("New ticket", "チケット作成")}</h1>
+        <h1>{t("New ticket", "チケット作成")}</h1>
         {move || match created.get() {
             Some(ticket) => view! { <Confirmation ticket=ticket/> }.into_any(),
             None => view! { <TicketForm created=created/> }.into_any(),
@@ -269,20 +268,20 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
     view! {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">
-                {move || i.t("You are not signed in. ", "サインインしていません。")}
-                <A href="/signin">{move || i.t("Sign in", "サインイン")}</A>
-                {move || i.t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
+                {t("You are not signed in. ", "サインインしていません。")}
+                <A href="/signin">{t("Sign in", "サインイン")}</A>
+                {t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
             </p>
         })}
         {move || session.signed_in().filter(|me| !me.is_contact).map(|_| view! {
-            <p class="notice" role="status">{move || i.t(
+            <p class="notice" role="status">{t(
                 "You are not a technical contact of this account: your ticket will wait for a contact's approval.",
                 "このアカウントのテクニカルコンタクトではないため、チケットはコンタクトの承認待ちになります。",
             )}</p>
         })}
         <form class="form" on:submit=on_submit novalidate>
             <fieldset>
-                <legend>{move || i.t("Ticket type", "チケットの種類")}</legend>
+                <legend>{t("Ticket type", "チケットの種類")}</legend>
                 <div class="choices">
                     {[("incident", "Incident", "インシデント"), ("question", "Question", "質問"), ("request", "Request", "リクエスト")]
                         .into_iter()
@@ -295,7 +294,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
                                     prop:checked=move || form.kind.get() == value
                                     on:change=move |_| form.kind.set(value.to_owned())
                                 />
-                                {move || i.t(en, ja)}
+                                {t(en, ja)}
                             </label>
                         })
                         .collect_view()}
@@ -303,12 +302,12 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             </fieldset>
             <Show when=move || form.kind.get() == "incident">
                 <div class="field">
-                    <label for="severity">{move || i.t("Severity", "重要度")}</label>
+                    <label for="severity">{t("Severity", "重要度")}</label>
                     <select id="severity" prop:value=move || form.severity.get() on:change=move |event| form.severity.set(event_target_value(&event))>
-                        <option value="urgent">{move || i.t("Urgent (production down)", "緊急(本番停止)")}</option>
-                        <option value="high">{move || i.t("High", "高")}</option>
-                        <option value="normal">{move || i.t("Normal", "中")}</option>
-                        <option value="low">{move || i.t("Low", "低")}</option>
+                        <option value="urgent">{t("Urgent (production down)", "緊急(本番停止)")}</option>
+                        <option value="high">{t("High", "高")}</option>
+                        <option value="normal">{t("Normal", "中")}</option>
+                        <option value="low">{t("Low", "低")}</option>
                     </select>
                 </div>
             </Show>
@@ -323,12 +322,12 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact") required=true/>
             <Field id="steps_to_reproduce" en="Steps to reproduce" ja="再現手順" kind=Kind::Text value=form.steps_to_reproduce error=error_of("steps_to_reproduce")/>
             <div class="field">
-                <label for="language">{move || i.t("Preferred language", "希望する言語")}</label>
+                <label for="language">{t("Preferred language", "希望する言語")}</label>
                 <select id="language" prop:value=move || form.language.get() on:change=move |event| form.language.set(event_target_value(&event))>
                     <option value="en">"English"</option>
                     <option value="ja">"日本語"</option>
                 </select>
-                <p class="hint">{move || i.t("English always; Japanese on a best-effort basis.", "英語は常に対応、日本語は可能な範囲で対応します。")}</p>
+                <p class="hint">{t("English always; Japanese on a best-effort basis.", "英語は常に対応、日本語は可能な範囲で対応します。")}</p>
             </div>
             {move || failure.get().map(|error| {
                 let text = match &error {
@@ -374,25 +373,25 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let href = format!("/tickets/{}", ticket.id);
     view! {
         <section id="confirmation" class="confirmation" aria-live="polite">
-            <h2>{move || i.t("Ticket filed", "チケットを受け付けました")}" #" {ticket.id}</h2>
+            <h2>{t("Ticket filed", "チケットを受け付けました")}" #" {ticket.id}</h2>
             <p>
-                {move || i.t("First response by ", "最初の回答期限: ")}
+                {t("First response by ", "最初の回答期限: ")}
                 <time>{move || time::date_time(due, &prefs.zone.get(), i.lang())}</time>
-                " ("{move || i.t("in ", "あと")}{move || time::duration(due - clock.now_ms(), i.lang())}")"
+                " ("{t("in ", "あと")}{move || time::duration(due - clock.now_ms(), i.lang())}")"
             </p>
             {pending.then(|| view! {
-                <p class="notice">{move || i.t(
+                <p class="notice">{t(
                     "This ticket awaits the approval of one of the account's technical contacts.",
                     "このチケットはアカウントのテクニカルコンタクトの承認待ちです。",
                 )}</p>
             })}
             {ticket.phone.map(|phone| view! {
                 <p class="call-now" role="alert">
-                    {move || i.t("Urgent: call support now at ", "緊急: 今すぐサポートにお電話ください ")}
+                    {t("Urgent: call support now at ", "緊急: 今すぐサポートにお電話ください ")}
                     <a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a>
                 </p>
             })}
-            <p><A href=href>{move || i.t("See the ticket", "チケットを見る")}</A>" · "<A href="/tickets">{move || i.t("My tickets", "マイチケット")}</A></p>
+            <p><A href=href>{t("See the ticket", "チケットを見る")}</A>" · "<A href="/tickets">{t("My tickets", "マイチケット")}</A></p>
         </section>
     }
 }

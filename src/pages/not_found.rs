@@ -3,13 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::t;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let i = use_i18n();
     view! {
-        <h1>{move || i.t("Page not found", "ページが見つかりません")}</h1>
-        <p><A href="/">{move || i.t("Go to the support overview", "サポートのトップへ")}</A></p>
+        <h1>{t("Page not found", "ページが見つかりません")}</h1>
+        <p><A href="/">{t("Go to the support overview", "サポートのトップへ")}</A></p>
     }
 }

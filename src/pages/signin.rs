@@ -4,15 +4,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError, Credentials, Me};
-use crate::i18n::use_i18n;
+use crate::i18n::{t, use_i18n};
 use crate::session::use_session;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
-    let i = use_i18n();
     let session = use_session();
     view! {
-        <h1>{move || i.t("Sign in", "サインイン")}</h1>
+        <h1>{t("Sign in", "サインイン")}</h1>
         {move || match session.signed_in() {
             Some(me) => view! { <SignedIn me=me/> }.into_any(),
             None => view! { <SignInForm/> }.into_any(),
@@ -31,18 +30,18 @@ fn SignedIn(me: Me) -> impl IntoView {
         }
     });
     view! {
-        <p id="signed-in-as">{move || i.t("Signed in as ", "サインイン中: ")} {me.person.name} " (" {me.person.email} ")"</p>
+        <p id="signed-in-as">{t("Signed in as ", "サインイン中: ")} {me.person.name} " (" {me.person.email} ")"</p>
         <dl class="account">
-            {me.account.name.map(|name| view! { <dt>{move || i.t("Account", "アカウント")}</dt><dd>{name}</dd> })}
-            <dt>{move || i.t("Support level", "サポートレベル")}</dt>
+            {me.account.name.map(|name| view! { <dt>{t("Account", "アカウント")}</dt><dd>{name}</dd> })}
+            <dt>{t("Support level", "サポートレベル")}</dt>
             <dd>{me.account.level} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
-            <dt>{move || i.t("Country", "国")}</dt>
+            <dt>{t("Country", "国")}</dt>
             <dd>{me.account.country}</dd>
-            <dt>{move || i.t("Role", "役割")}</dt>
+            <dt>{t("Role", "役割")}</dt>
             <dd>{move || if me.is_contact { i.t("technical contact", "テクニカルコンタクト") } else { i.t("not a technical contact: your tickets need approval", "テクニカルコンタクトではありません(チケットには承認が必要です)") }}</dd>
         </dl>
         <button type="button" on:click=move |_| { sign_out.dispatch_local(()); } disabled=move || sign_out.pending().get()>
-            {move || i.t("Sign out", "サインアウト")}
+            {t("Sign out", "サインアウト")}
         </button>
         {move || {
             sign_out
@@ -78,11 +77,11 @@ fn SignInForm() -> impl IntoView {
             }
         >
             <div class="field">
-                <label for="email">{move || i.t("Email", "メールアドレス")}</label>
+                <label for="email">{t("Email", "メールアドレス")}</label>
                 <input id="email" type="email" autocomplete="username" required bind:value=email/>
             </div>
             <div class="field">
-                <label for="password">{move || i.t("Password", "パスワード")}</label>
+                <label for="password">{t("Password", "パスワード")}</label>
                 <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
             </div>
             {move || {

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::components::due::{Due, parse_instant};
 use crate::components::signed_out::{ApiProblem, SignedOut};
-use crate::i18n::use_i18n;
+use crate::i18n::{t, use_i18n};
 use crate::pages::tickets::status_text;
 
 #[component]
@@ -17,25 +17,25 @@ pub fn Ticket() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let ticket = LocalResource::new(move || api::ticket(id()));
     view! {
-        <h1>{move || i.t("Ticket", "チケット")} " #" {id}</h1>
-        <p><A href="/tickets">{move || i.t("All my tickets", "マイチケット一覧")}</A></p>
-        <Suspense fallback=move || view! { <p class="muted">{move || i.t("Loading…", "読み込み中…")}</p> }>
+        <h1>{t("Ticket", "チケット")} " #" {id}</h1>
+        <p><A href="/tickets">{t("All my tickets", "マイチケット一覧")}</A></p>
+        <Suspense fallback=move || view! { <p class="muted">{t("Loading…", "読み込み中…")}</p> }>
             {move || ticket.get().map(|answer| match answer {
                 Err(ApiError::SignedOut) => view! { <SignedOut/> }.into_any(),
                 other => view! {
                     <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
                         {other.map(|ticket| view! {
                             <dl class="ticket-detail">
-                                <dt>{move || i.t("Subject", "件名")}</dt>
+                                <dt>{t("Subject", "件名")}</dt>
                                 <dd id="ticket-subject">{ticket.subject.clone()}</dd>
-                                <dt>{move || i.t("Status", "状態")}</dt>
+                                <dt>{t("Status", "状態")}</dt>
                                 <dd>{let status = ticket.status.clone(); move || status_text(&status, i)}</dd>
-                                <dt>{move || i.t("First response by", "回答期限")}</dt>
+                                <dt>{t("First response by", "回答期限")}</dt>
                                 <dd><Due at=parse_instant(&ticket.first_response_due)/></dd>
-                                <dt>{move || i.t("Type", "種類")}</dt>
+                                <dt>{t("Type", "種類")}</dt>
                                 <dd>{ticket.kind.clone()} {ticket.severity.clone().map(|s| format!(" · {s}"))} {ticket.service.clone().map(|s| format!(" · {s}"))}</dd>
                                 {ticket.description.clone().map(|d| view! {
-                                    <dt>{move || i.t("Description", "説明")}</dt>
+                                    <dt>{t("Description", "説明")}</dt>
                                     <dd class="prewrap">{d}</dd>
                                 })}
                             </dl>

@@ -7,18 +7,17 @@ use leptos_router::components::A;
 use crate::api::{self, ApiError, Decision, Ticket};
 use crate::components::due::{Due, parse_instant};
 use crate::components::signed_out::{ApiProblem, SignedOut};
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::{I18n, t, use_i18n};
 use crate::session::use_session;
 
 #[component]
 pub fn Tickets() -> impl IntoView {
-    let i = use_i18n();
     let session = use_session();
     view! {
-        <h1>{move || i.t("My tickets", "マイチケット")}</h1>
-        <p><A href="/tickets/new">{move || i.t("Open a new ticket", "新しいチケットを作成")}</A></p>
+        <h1>{t("My tickets", "マイチケット")}</h1>
+        <p><A href="/tickets/new">{t("Open a new ticket", "新しいチケットを作成")}</A></p>
         {move || match session.me() {
-            None => view! { <p class="muted">{move || i.t("Loading…", "読み込み中…")}</p> }.into_any(),
+            None => view! { <p class="muted">{t("Loading…", "読み込み中…")}</p> }.into_any(),
             Some(Err(ApiError::SignedOut)) => view! { <SignedOut/> }.into_any(),
             Some(Err(error)) => view! { <p class="status-error" role="alert">{error.to_string()}</p> }.into_any(),
             Some(Ok(me)) => view! { <TicketLists is_contact=me.is_contact/> }.into_any(),
@@ -28,7 +27,6 @@ pub fn Tickets() -> impl IntoView {
 
 #[component]
 fn TicketLists(is_contact: bool) -> impl IntoView {
-    let i = use_i18n();
     let tickets = LocalResource::new(api::tickets);
     let decide = Action::new_local(|(id, decision): &(i64, Decision)| api::decide(*id, *decision));
     Effect::new(move |_| {
@@ -45,7 +43,7 @@ fn TicketLists(is_contact: bool) -> impl IntoView {
                         .filter(|t| !pending || t.status == "pending_approval")
                         .collect();
                     if shown.is_empty() {
-                        return view! { <p class="muted">{move || i.t("None.", "ありません。")}</p> }.into_any();
+                        return view! { <p class="muted">{t("None.", "ありません。")}</p> }.into_any();
                     }
                     view! {
                         <ul class="ticket-list">
@@ -60,17 +58,17 @@ fn TicketLists(is_contact: bool) -> impl IntoView {
         }
     };
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{move || i.t("Loading tickets…", "チケットを読み込んでいます…")}</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t("Loading tickets…", "チケットを読み込んでいます…")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
                 {is_contact.then(|| view! {
                     <section aria-labelledby="approvals">
-                        <h2 id="approvals">{move || i.t("Waiting for your approval", "承認待ち")}</h2>
+                        <h2 id="approvals">{t("Waiting for your approval", "承認待ち")}</h2>
                         {list(true)}
                         {move || decide.value().get().and_then(Result::err).map(|e| view! { <p class="status-error" role="alert">{e.to_string()}</p> })}
                     </section>
                 })}
                 <section aria-labelledby="all-tickets">
-                    <h2 id="all-tickets">{move || i.t("All tickets, newest first", "すべてのチケット(新しい順)")}</h2>
+                    <h2 id="all-tickets">{t("All tickets, newest first", "すべてのチケット(新しい順)")}</h2>
                     {list(false)}
                 </section>
             </ErrorBoundary>
@@ -102,14 +100,14 @@ fn TicketRow(
         <li class="ticket" data-ticket-id=id>
             <A href=format!("/tickets/{id}")>"#" {id} " " {ticket.subject.clone()}</A>
             <span class=status_class>{move || status_text(&status, i)}</span>
-            <span>{move || i.t("First response by ", "回答期限: ")}<Due at=parse_instant(&ticket.first_response_due)/></span>
+            <span>{t("First response by ", "回答期限: ")}<Due at=parse_instant(&ticket.first_response_due)/></span>
             {decide.map(|decide| view! {
                 <span class="actions">
                     <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve)); }>
-                        {move || i.t("Approve", "承認")}
+                        {t("Approve", "承認")}
                     </button>
                     <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Reject)); }>
-                        {move || i.t("Reject", "却下")}
+                        {t("Reject", "却下")}
                     </button>
                 </span>
             })}
