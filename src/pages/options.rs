@@ -44,27 +44,108 @@ pub fn Options() -> impl IntoView {
     }
 }
 
+/// A text in both languages.
+type Text = (&'static str, &'static str);
+
+const TICKET_TYPES: [(Text, Text); 3] = [
+    (
+        ("Incident", "インシデント"),
+        (
+            "The platform delivers less than it should: unexpected behaviour, an interruption of service. Answered by severity and support level.",
+            "プラットフォームが期待どおりに動かないとき(予期しない動作、サービスの中断など)。重要度とサポートレベルに応じて対応します。",
+        ),
+    ),
+    (
+        ("Question", "質問"),
+        (
+            "How the platform, or a service you activated, is meant to behave. Answered within the time of a Low incident.",
+            "プラットフォームや有効化したサービスの想定される動作について。重要度「低」のインシデントと同じ期限で回答します。",
+        ),
+    ),
+    (
+        ("Request", "リクエスト"),
+        (
+            "Activate or reconfigure a service from the catalog. Most you can do yourself; some need us, usually together with your team. Each has an indicative delivery time.",
+            "サービスカタログのサービスを有効化または再構成するとき。多くはご自身で操作できますが、一部はサポートが(通常はお客様のチームと一緒に)対応します。サービスごとに提供期間の目安があります。",
+        ),
+    ),
+];
+
+/// Severity, meaning, example.
+const SEVERITIES: [(Text, Text, Text); 4] = [
+    (
+        ("Urgent", "緊急"),
+        (
+            "Complete loss of service, or a major feature wholly unavailable, with no workaround. Production only; not for development or staging.",
+            "サービスが完全に停止している、または主要機能がまったく使えず回避策がない。本番環境のみ(開発・ステージング環境は対象外)。",
+        ),
+        (
+            "Your production app returns errors to every user.",
+            "本番アプリがすべてのユーザーにエラーを返す。",
+        ),
+    ),
+    (
+        ("High", "高"),
+        (
+            "Partial loss of service with a severe business impact and no workaround.",
+            "サービスの一部が停止し、業務への影響が大きく、回避策がない。",
+        ),
+        (
+            "Deployments to production fail.",
+            "本番環境へのデプロイが失敗する。",
+        ),
+    ),
+    (
+        ("Normal", "中"),
+        (
+            "Minor loss of service: an inconvenience that may need a temporary workaround.",
+            "軽微なサービス低下。一時的な回避策が必要になる程度の不便。",
+        ),
+        (
+            "A report times out unless you narrow its dates.",
+            "期間を絞らないとレポートがタイムアウトする。",
+        ),
+    ),
+    (
+        ("Low", "低"),
+        (
+            "No loss of service; the software keeps working.",
+            "サービスの低下はなく、ソフトウェアは通常どおり動作する。",
+        ),
+        (
+            "A misleading message in the console.",
+            "コンソールの表示が分かりにくい。",
+        ),
+    ),
+];
+
+const TICKET_FIELDS: [Text; 5] = [
+    (
+        "a subject and a description of the problem",
+        "件名と問題の説明",
+    ),
+    (
+        "the environment (name or URL) and the platform version",
+        "環境(名前またはURL)とプラットフォームのバージョン",
+    ),
+    (
+        "the impact: who and what is affected",
+        "影響: 誰が、何が影響を受けているか",
+    ),
+    ("the steps to reproduce it", "再現手順"),
+    ("your preferred language", "希望する言語"),
+];
+
 #[component]
 fn TicketTypes() -> impl IntoView {
     view! {
         <section aria-labelledby="types">
             <h2 id="types">{t("Ticket types", "チケットの種類")}</h2>
             <dl class="definitions">
-                <dt>{t("Incident", "インシデント")}</dt>
-                <dd>{t(
-                    "The platform delivers less than it should: unexpected behaviour, an interruption of service. Answered by severity and support level.",
-                    "プラットフォームが期待どおりに動かないとき(予期しない動作、サービスの中断など)。重要度とサポートレベルに応じて対応します。",
-                )}</dd>
-                <dt>{t("Question", "質問")}</dt>
-                <dd>{t(
-                    "How the platform, or a service you activated, is meant to behave. Answered within the time of a Low incident.",
-                    "プラットフォームや有効化したサービスの想定される動作について。重要度「低」のインシデントと同じ期限で回答します。",
-                )}</dd>
-                <dt>{t("Request", "リクエスト")}</dt>
-                <dd>{t(
-                    "Activate or reconfigure a service from the catalog. Most you can do yourself; some need us, usually together with your team. Each has an indicative delivery time.",
-                    "サービスカタログのサービスを有効化または再構成するとき。多くはご自身で操作できますが、一部はサポートが(通常はお客様のチームと一緒に)対応します。サービスごとに提供期間の目安があります。",
-                )}</dd>
+                {TICKET_TYPES
+                    .into_iter()
+                    .map(|((en, ja), (den, dja))| view! { <dt>{t(en, ja)}</dt><dd>{t(den, dja)}</dd> })
+                    .collect_view()}
             </dl>
         </section>
     }
@@ -81,49 +162,29 @@ fn Severities() -> impl IntoView {
                     "重要度はチケット作成時にお客様が選択します。サポートが確認のうえ、後で引き下げることがあります。",
                 )}
             </p>
-            <table class="severity-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{t("Severity", "重要度")}</th>
-                        <th scope="col">{t("Meaning", "意味")}</th>
-                        <th scope="col">{t("For example", "例")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr>
-                        <th scope="row">{t("Urgent", "緊急")}</th>
-                        <td>{t(
-                            "Complete loss of service, or a major feature wholly unavailable, with no workaround. Production only; not for development or staging.",
-                            "サービスが完全に停止している、または主要機能がまったく使えず回避策がない。本番環境のみ(開発・ステージング環境は対象外)。",
-                        )}</td>
-                        <td>{t("Your production app returns errors to every user.", "本番アプリがすべてのユーザーにエラーを返す。")}</td>
-                    </tr>
-                    <tr>
-                        <th scope="row">{t("High", "高")}</th>
-                        <td>{t(
-                            "Partial loss of service with a severe business impact and no workaround.",
-                            "サービスの一部が停止し、業務への影響が大きく、回避策がない。",
-                        )}</td>
-                        <td>{t("Deployments to production fail.", "本番環境へのデプロイが失敗する。")}</td>
-                    </tr>
-                    <tr>
-                        <th scope="row">{t("Normal", "中")}</th>
-                        <td>{t(
-                            "Minor loss of service: an inconvenience that may need a temporary workaround.",
-                            "軽微なサービス低下。一時的な回避策が必要になる程度の不便。",
-                        )}</td>
-                        <td>{t("A report times out unless you narrow its dates.", "期間を絞らないとレポートがタイムアウトする。")}</td>
-                    </tr>
-                    <tr>
-                        <th scope="row">{t("Low", "低")}</th>
-                        <td>{t(
-                            "No loss of service; the software keeps working.",
-                            "サービスの低下はなく、ソフトウェアは通常どおり動作する。",
-                        )}</td>
-                        <td>{t("A misleading message in the console.", "コンソールの表示が分かりにくい。")}</td>
-                    </tr>
-                </tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="severity-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("Severity", "重要度")}</th>
+                            <th scope="col">{t("Meaning", "意味")}</th>
+                            <th scope="col">{t("For example", "例")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {SEVERITIES
+                            .into_iter()
+                            .map(|(name, meaning, example)| view! {
+                                <tr>
+                                    <th scope="row">{t(name.0, name.1)}</th>
+                                    <td>{t(meaning.0, meaning.1)}</td>
+                                    <td>{t(example.0, example.1)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }
@@ -164,11 +225,7 @@ fn TicketContent() -> impl IntoView {
                 "問題を正確に記載いただくと、すぐに調査を始められます。フォームでは次の項目を入力します。",
             )}</p>
             <ul>
-                <li>{t("a subject and a description of the problem", "件名と問題の説明")}</li>
-                <li>{t("the environment (name or URL) and the platform version", "環境(名前またはURL)とプラットフォームのバージョン")}</li>
-                <li>{t("the impact: who and what is affected", "影響: 誰が、何が影響を受けているか")}</li>
-                <li>{t("the steps to reproduce it", "再現手順")}</li>
-                <li>{t("your preferred language", "希望する言語")}</li>
+                {TICKET_FIELDS.into_iter().map(|(en, ja)| view! { <li>{t(en, ja)}</li> }).collect_view()}
             </ul>
         </section>
     }
