@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::clock::use_clock;
+use crate::components::unfinished::Unfinished;
 use crate::components::zone_picker::ZonePicker;
 use crate::i18n::{t, use_i18n};
 use crate::prefs::use_prefs;
@@ -21,5 +22,9 @@ pub fn Availability() -> impl IntoView {
             {t("Now: ", "現在: ")}
             <time>{move || time::date_time(clock.now_ms(), &prefs.zone.get(), i.lang())}</time>
         </p>
+        <Unfinished
+            en="Whether support is staffed now, per level, channel and severity, and the 7-day timeline need the shared support rules, which this version does not include yet."
+            ja="レベル・窓口・重要度ごとの現在の対応状況と7日間のタイムラインには共通のサポートルールが必要ですが、このバージョンにはまだ含まれていません。"
+        />
     }
 }

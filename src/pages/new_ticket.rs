@@ -264,7 +264,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         });
         submit.dispatch_local((ticket, key));
     };
-    let signed_out = move || session.me().is_some_and(|me| me.is_err());
+    let signed_out = move || matches!(session.me(), Some(Err(ApiError::SignedOut)));
     view! {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::unfinished::Unfinished;
 use crate::i18n::t;
 
 #[component]
@@ -29,6 +30,10 @@ pub fn Options() -> impl IntoView {
                     "緊急のインシデントは、チケットを作成してからお電話ください。どの番号も同じサポートチームにつながります。",
                 )}
             </p>
+            <Unfinished
+                en="The phone numbers come with the support policy, which this version cannot load yet."
+                ja="電話番号はサポートポリシーから表示しますが、このバージョンではまだ読み込めません。"
+            />
         </section>
         <WhoMaySubmit/>
         <section aria-labelledby="languages">
