@@ -105,9 +105,11 @@ fn TicketRow(
                 <span class="actions">
                     <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve)); }>
                         {t("Approve", "承認")}
+                        <span class="visually-hidden">" #" {id}</span>
                     </button>
                     <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Reject)); }>
                         {t("Reject", "却下")}
+                        <span class="visually-hidden">" #" {id}</span>
                     </button>
                 </span>
             })}

@@ -55,7 +55,7 @@ test('my tickets count down to each deadline every second, and a contact approve
   await row.getByText('(in 1 h 29 min 55 s)').waitFor({ timeout: 5_000 });
   assert.deepEqual(await seriousA11yViolations(page), []);
   await page.screenshot({ path: join(artifacts, 'my-tickets.png'), fullPage: true });
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('button', { name: 'Approve #2' }).click();
   await page.getByText('None.').waitFor();
   assert.deepEqual(decisions, ['approve 2']);
   assert.deepEqual(problems, []);
