@@ -103,3 +103,31 @@ pub fn duration(ms: f64, lang: Lang) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: f64 = 60_000.0;
+
+    #[test]
+    fn a_duration_shows_seconds_only_under_a_day() {
+        assert_eq!(duration(200.0 * MINUTE, Lang::En), "3 h 20 min 00 s");
+        assert_eq!(duration(4.0 * MINUTE + 5_000.0, Lang::En), "4 min 05 s");
+        assert_eq!(
+            duration((2.0 * 24.0 * 60.0 + 3.0 * 60.0 + 7.0) * MINUTE, Lang::En),
+            "2 d 3 h 7 min"
+        );
+    }
+
+    #[test]
+    fn a_duration_reads_naturally_in_japanese() {
+        assert_eq!(duration(200.0 * MINUTE, Lang::Ja), "3時間20分00秒");
+        assert_eq!(duration(24.0 * 60.0 * MINUTE, Lang::Ja), "1日0時間0分");
+    }
+
+    #[test]
+    fn a_past_instant_counts_as_no_time_left() {
+        assert_eq!(duration(-5_000.0, Lang::En), "0 min 00 s");
+    }
+}

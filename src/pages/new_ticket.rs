@@ -395,3 +395,66 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(kind: &str) -> Draft {
+        Draft {
+            kind: kind.to_owned(),
+            severity: "high".to_owned(),
+            service: " sso ".to_owned(),
+            subject: "  Login fails  ".to_owned(),
+            language: "ja".to_owned(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn an_incident_carries_its_severity_and_no_service() {
+        let ticket = draft("incident").ticket();
+        assert_eq!(ticket.severity.as_deref(), Some("high"));
+        assert_eq!(ticket.service, None);
+        assert_eq!(ticket.subject, "Login fails");
+    }
+
+    #[test]
+    fn a_request_carries_its_service_and_no_severity() {
+        let ticket = draft("request").ticket();
+        assert_eq!(ticket.severity, None);
+        assert_eq!(ticket.service.as_deref(), Some("sso"));
+    }
+
+    #[test]
+    fn the_body_has_exactly_the_fields_the_server_accepts() {
+        let body = serde_json::to_value(draft("question").ticket()).unwrap();
+        let mut keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "description",
+                "environment",
+                "impact",
+                "language",
+                "platform_version",
+                "steps_to_reproduce",
+                "subject",
+                "type"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_draft_saved_by_an_older_version_still_loads() {
+        let draft: Draft = serde_json::from_str(r#"{"subject":"Kept"}"#).unwrap();
+        assert_eq!(draft.subject, "Kept");
+        assert_eq!(draft.idempotency_key, None);
+    }
+}
