@@ -175,11 +175,17 @@ fn validate(ticket: &NewTicket, i: I18n) -> Vec<(&'static str, String)> {
     errors
 }
 
+/// A fresh random key. Whole numbers only in the fallback: formatting an `f64` would pull
+/// Rust's float printing (about 6 KB gzip) into the wasm for this one line.
 fn new_idempotency_key() -> String {
     web_sys::window()
         .and_then(|window| window.crypto().ok())
         .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+        .unwrap_or_else(|| {
+            let now = js_sys::Date::now() as u64;
+            let random = (js_sys::Math::random() * 1e15) as u64;
+            format!("{now:x}-{random:x}")
+        })
 }
 
 #[component]
