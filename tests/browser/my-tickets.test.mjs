@@ -97,3 +97,21 @@ test('a contact who may manage contacts adds one by email', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a ticket page shows the ticket with its deadline', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+  const problems = watchConsole(page, { allowHttpErrors: true });
+  await page.clock.setFixedTime(new Date('2026-11-27T15:00:00Z'));
+  await page.route('**/api/me', (route) => route.fulfill({ json: me }));
+  await page.route('**/api/tickets/5', (route) =>
+    route.fulfill({ json: { ...ticket(5, 'open', 'Deployments fail', '2026-11-27T16:30:00Z'), description: 'Since 14:00.\nEvery deployment.' } }),
+  );
+  await page.goto(server.url + '/tickets/5');
+  await page.locator('#ticket-subject').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('#ticket-subject').textContent(), 'Deployments fail');
+  assert.match(await page.locator('main').textContent(), /Sat, Nov 28, 01:30 .*\(in 1 h 30 min 00 s\)/);
+  assert.deepEqual(await seriousA11yViolations(page), []);
+  await page.screenshot({ path: join(artifacts, 'ticket.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
