@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
+use crate::components::field::focus;
 use crate::i18n::{Lang, provide_i18n, t, use_i18n};
 use crate::pages;
 use crate::session::use_session;
@@ -19,6 +21,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>
             <Header/>
+            <AnnounceNavigation/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                     <Route path=path!("/") view=pages::overview::Overview/>
@@ -66,6 +69,33 @@ fn Header() -> impl IntoView {
             <LanguageSwitch/>
         </header>
     }
+}
+
+/// After a navigation inside the app, moves the keyboard focus to the new page and names
+/// the tab after its heading, as a full page load would.
+#[component]
+fn AnnounceNavigation() -> impl IntoView {
+    let pathname = use_location().pathname;
+    let i = use_i18n();
+    Effect::new(move |previous: Option<String>| {
+        let path = pathname.get();
+        i.lang();
+        let moved = previous.as_ref().is_some_and(|previous| *previous != path);
+        request_animation_frame(move || {
+            let heading = document()
+                .query_selector("main h1")
+                .ok()
+                .flatten()
+                .and_then(|h1| h1.text_content());
+            if let Some(heading) = heading {
+                document().set_title(&format!("{heading} · {}", i.t("Support", "サポート")));
+            }
+            if moved {
+                focus("main");
+            }
+        });
+        path
+    });
 }
 
 /// Two buttons, each labelled in its own language, so a visitor who reads neither the

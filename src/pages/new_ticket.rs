@@ -377,8 +377,10 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let due = js_sys::Date::parse(&ticket.first_response_due);
     let pending = ticket.status == "pending_approval";
     let href = format!("/tickets/{}", ticket.id);
+    // The form the keyboard was in is gone: continue from the answer.
+    request_animation_frame(|| focus("confirmation"));
     view! {
-        <section id="confirmation" class="confirmation" aria-live="polite">
+        <section id="confirmation" class="confirmation" aria-live="polite" tabindex="-1">
             <h2>{t("Ticket filed", "チケットを受け付けました")}" #" {ticket.id}</h2>
             <p>
                 {t("First response by ", "最初の回答期限: ")}

@@ -59,3 +59,13 @@ test('the language switch turns the page Japanese and the choice survives a relo
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('following a link moves the focus to the new page and names the tab after it', async () => {
+  const page = await browser.newPage({ locale: 'en-US' });
+  await page.goto(server.url + '/');
+  await page.getByRole('link', { name: 'Options', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Support options' }).waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(await page.title(), 'Support options · Support');
+  await page.close();
+});

@@ -74,6 +74,7 @@ test('a submit retried after a lost answer sends the same Idempotency-Key, then 
   ]);
   assert.equal(sent[0].body.type, 'incident');
   assert.equal(sent[0].body.severity, 'urgent');
+  await page.waitForFunction(() => document.activeElement?.id === 'confirmation');
   const text = await confirmation.textContent();
   assert.match(text, /#42/);
   assert.match(text, /First response by Fri, Nov 27, 16:00/);
