@@ -525,12 +525,15 @@ pub fn find_time_zone(name: &str) -> Result<TimeZone, String> {
     find_zone(name, &BTreeMap::new()).map(|(zone, _)| zone)
 }
 
+/// The TZif bytes of time zones, by name.
+type ZoneData = BTreeMap<String, Vec<u8>>;
+
 /// Builds the calendars of `specs`, naming the key of the first problem.
 fn build_calendars(
     source_name: &str,
     specs: &BTreeMap<String, CalendarSpec>,
     zones: &BTreeMap<String, Vec<u8>>,
-) -> Result<(BTreeMap<String, Calendar>, BTreeMap<String, Vec<u8>>), PolicyError> {
+) -> Result<(BTreeMap<String, Calendar>, ZoneData), PolicyError> {
     let mut calendars = BTreeMap::new();
     let mut used_zones = BTreeMap::new();
     for (name, spec) in specs {
@@ -975,7 +978,7 @@ mod base64 {
 
     pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
         let text = text.as_bytes();
-        if text.len() % 4 != 0 {
+        if !text.len().is_multiple_of(4) {
             return None;
         }
         let mut out = Vec::with_capacity(text.len() / 4 * 3);
