@@ -2,6 +2,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// The database used when `DATABASE_URL` is not set: an embedded SQLite file, created with its
+/// folder when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/support.db";
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -11,6 +16,38 @@ pub struct Settings {
     pub port: u16,
     /// Folder holding the SPA built by Trunk (`index.html` and hashed assets).
     pub dist: PathBuf,
+    /// `sqlite://PATH` or `postgres://...`.
+    pub database_url: String,
+    /// A policy TOML file replacing the embedded default (`--policy` / `SUPPORT_POLICY`).
+    pub policy_file: Option<PathBuf>,
+    /// Marks the session cookie `Secure`; set it whenever the server is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// How long a session lasts after signing in.
+    pub session_lifetime: Duration,
+    pub limits: Limits,
+}
+
+/// Request budgets per rolling window; past them the answer is 429 with `Retry-After`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub window: Duration,
+    /// Sign-in attempts per email address.
+    pub sign_in_per_email: u32,
+    /// Sign-in attempts per client IP address.
+    pub sign_in_per_ip: u32,
+    /// New tickets per person (replays of an idempotent request do not count).
+    pub tickets_per_person: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            window: Duration::from_secs(60),
+            sign_in_per_email: 5,
+            sign_in_per_ip: 20,
+            tickets_per_person: 10,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -19,6 +56,11 @@ impl Default for Settings {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 8080,
             dist: PathBuf::from("dist"),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            policy_file: None,
+            secure_cookies: false,
+            session_lifetime: Duration::from_secs(60 * 60 * 24 * 14),
+            limits: Limits::default(),
         }
     }
 }

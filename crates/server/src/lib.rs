@@ -3,7 +3,15 @@
 //! [`startup::Application`] builds the whole app from a [`config::Settings`]; `main` and every
 //! test start it the same way.
 
+pub mod admin;
+pub mod auth;
 pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod rate_limit;
 pub mod routes;
+pub mod spa;
 pub mod startup;
+pub mod store;
 pub mod telemetry;

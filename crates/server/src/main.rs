@@ -3,7 +3,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use support_server::config::Settings;
+
+mod cli;
+use support_server::admin::{self, NewAccountArgs};
+use support_server::config::{DEFAULT_DATABASE_URL, Settings};
+use support_server::db::Db;
 use support_server::startup::{Application, shutdown_signal};
 use support_server::telemetry;
 
@@ -19,6 +23,20 @@ struct Cli {
 enum Command {
     /// Serve the SPA and the JSON API.
     Serve(ServeArgs),
+    /// Operator commands on the database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Whether a calendar of a file is open at an instant, its next changes, and a deadline.
+    Calendar(cli::CalendarArgs),
+    /// The first-response deadline and staffing of a ticket, as the server would record it.
+    Quote(cli::QuoteArgs),
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// `sqlite://PATH` (created with its folder when missing) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
 }
 
 #[derive(Debug, Args)]
@@ -32,12 +50,68 @@ struct ServeArgs {
     /// Folder of the SPA built by Trunk.
     #[arg(long, env = "SUPPORT_DIST", default_value = "dist")]
     dist: PathBuf,
+    /// A support policy (TOML) to use instead of the embedded default.
+    #[arg(long, env = "SUPPORT_POLICY")]
+    policy: Option<PathBuf>,
+    /// Mark the session cookie `Secure` (set it when the server is reached over HTTPS).
+    #[arg(long, env = "SUPPORT_SECURE_COOKIES")]
+    secure_cookies: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an account and its first technical contact, who may manage contacts. The
+    /// contact's password is the first line of standard input.
+    CreateAccount {
+        /// The account's (organisation's) name.
+        #[arg(long)]
+        name: String,
+        /// Support level: 1, 2 or 3.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        level: u8,
+        /// The account has a Technical Success Manager.
+        #[arg(long)]
+        tsm: bool,
+        /// ISO 3166-1 alpha-2 country code, such as PT.
+        #[arg(long)]
+        country: String,
+        /// The first contact's email address.
+        #[arg(long)]
+        email: String,
+        /// The first contact's name (default: the part of the email before the @).
+        #[arg(long)]
+        contact_name: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Set a person's password (first line of standard input) and end their sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Admin(command) => run_admin(command),
+        Command::Calendar(args) => cli::calendar(args),
+        Command::Quote(args) => cli::quote(args),
+    }
+}
+
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => Some(runtime),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            None
+        }
     }
 }
 
@@ -47,13 +121,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         bind: args.bind,
         port: args.port,
         dist: args.dist,
+        database_url: args.database.database_url,
+        policy_file: args.policy,
+        secure_cookies: args.secure_cookies,
+        ..Settings::default()
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     runtime.block_on(async {
         if !settings.dist.join("index.html").is_file() {
@@ -65,10 +139,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         let app = match Application::build(&settings).await {
             Ok(app) => app,
             Err(error) => {
-                eprintln!(
-                    "error: cannot listen on {}:{}: {error}",
-                    settings.bind, settings.port
-                );
+                eprintln!("error: {error}");
                 return ExitCode::FAILURE;
             }
         };
@@ -84,4 +155,56 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     })
+}
+
+fn run_admin(command: AdminCommand) -> ExitCode {
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let result = runtime.block_on(async {
+        let password = admin::read_password(std::io::stdin().lock())?;
+        match command {
+            AdminCommand::CreateAccount {
+                name,
+                level,
+                tsm,
+                country,
+                email,
+                contact_name,
+                database,
+            } => {
+                let db = open(&database.database_url).await?;
+                let args = NewAccountArgs {
+                    name,
+                    level,
+                    tsm,
+                    country,
+                    email,
+                    contact_name,
+                };
+                let account = admin::create_account(&db, &args, &password).await?;
+                println!(
+                    "created account {account} ({}) with contact {}",
+                    args.name, args.email
+                );
+            }
+            AdminCommand::ResetPassword { email, database } => {
+                let db = open(&database.database_url).await?;
+                admin::reset_password(&db, &email, &password).await?;
+                println!("password set for {email}");
+            }
+        }
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<Db, Box<dyn std::error::Error>> {
+    Ok(Db::connect(url).await?)
 }

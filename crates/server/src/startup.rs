@@ -1,16 +1,136 @@
-//! Builds the router from the settings and runs it until a shutdown signal.
+//! Builds the app from the settings and runs it until a shutdown signal.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use sha2::{Digest, Sha256};
+use support_rules::{PhoneKind, Policy, PolicyError};
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::db::{Db, DbError};
+use crate::error::ApiError;
+use crate::rate_limit::RateLimiter;
 use crate::routes;
+use crate::routes::me::PhoneView;
+use crate::spa::{self, Spa};
+
+/// The largest request body the API reads (64 KiB); larger ones are answered with 413.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot read the policy file {}: {source}", path.display())]
+    PolicyFile {
+        path: std::path::PathBuf,
+        source: io::Error,
+    },
+    #[error("the policy file is not usable: {0}")]
+    Policy(#[from] PolicyError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: io::Error,
+    },
+}
+
+/// What every handler may use.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub limits: Arc<Limiters>,
+    pub spa: Arc<Spa>,
+    pub policy: Arc<LoadedPolicy>,
+}
+
+/// The policy in force, with its JSON form and that form's ETag computed once.
+#[derive(Debug)]
+pub struct LoadedPolicy {
+    pub policy: Policy,
+    pub json: String,
+    pub etag: String,
+}
+
+impl LoadedPolicy {
+    pub fn new(policy: Policy) -> Self {
+        let json = policy.to_json();
+        let digest = hex::encode(Sha256::digest(json.as_bytes()));
+        Self {
+            etag: format!("\"{}\"", &digest[..32]),
+            policy,
+            json,
+        }
+    }
+
+    /// The embedded default, or `file` (`--policy` / `SUPPORT_POLICY`).
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, StartupError> {
+        let policy = match file {
+            None => Policy::embedded_default(),
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| StartupError::PolicyFile {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                Policy::from_toml(&path.display().to_string(), &text)?
+            }
+        };
+        Ok(Self::new(policy))
+    }
+}
+
+#[derive(Debug)]
+pub struct Limiters {
+    pub sign_in_per_email: RateLimiter,
+    pub sign_in_per_ip: RateLimiter,
+    pub tickets_per_person: RateLimiter,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: &Settings, policy: LoadedPolicy) -> Self {
+        let limits = settings.limits;
+        Self {
+            db,
+            settings: Arc::new(settings.clone()),
+            limits: Arc::new(Limiters {
+                sign_in_per_email: RateLimiter::new(limits.window, limits.sign_in_per_email),
+                sign_in_per_ip: RateLimiter::new(limits.window, limits.sign_in_per_ip),
+                tickets_per_person: RateLimiter::new(limits.window, limits.tickets_per_person),
+            }),
+            spa: Arc::new(Spa::load(&settings.dist)),
+            policy: Arc::new(policy),
+        }
+    }
+
+    /// The support phone number for a country, from the policy.
+    pub fn phone_for(&self, country: &str) -> Option<PhoneView> {
+        self.policy
+            .policy
+            .phone_for_country(country)
+            .map(|phone| PhoneView {
+                number: phone.number.clone(),
+                toll_free: phone.kind == PhoneKind::TollFree,
+            })
+    }
+}
 
 /// A bound, not yet running server: the port is known before the first request.
 pub struct Application {
@@ -19,11 +139,17 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: &Settings) -> io::Result<Self> {
-        let listener = TcpListener::bind(SocketAddr::new(settings.bind, settings.port)).await?;
+    /// Loads the policy, opens the database (applying migrations), then binds the port.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let policy = LoadedPolicy::load(settings.policy_file.as_deref())?;
+        let db = Db::connect(&settings.database_url).await?;
+        let address = SocketAddr::new(settings.bind, settings.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| StartupError::Listen { address, source })?;
         Ok(Self {
             listener,
-            router: router(settings),
+            router: router(AppState::new(db, settings, policy)),
         })
     }
 
@@ -36,21 +162,60 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
-/// The API under `/api/`; any other path is a file of the SPA, or `index.html` so that the
-/// SPA's router can show the page of a shared URL.
-pub fn router(settings: &Settings) -> Router {
-    let index = settings.dist.join("index.html");
-    let spa = ServeDir::new(&settings.dist).fallback(ServeFile::new(index));
+/// The API under `/api/` (an unknown API path is a problem+json 404); any other path is a
+/// file of the SPA, or `index.html` so that the SPA's router can show the page of a shared URL.
+pub fn router(state: AppState) -> Router {
+    let api = routes::api()
+        .fallback(|| async { ApiError::not_found("There is no API endpoint at this path.") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let request_id = HeaderName::from_static("x-request-id");
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::Internal(
+                "a handler panicked".into(),
+            ))
+        }))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ));
     Router::new()
-        .nest("/api", routes::api())
-        .fallback_service(spa)
-        .layer(TraceLayer::new_for_http())
+        .nest("/api", api)
+        .fallback(spa::serve)
+        .with_state(state)
+        .layer(middleware)
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -1,4 +1,6 @@
-//! Structured logs: `RUST_LOG` filters them (default `info`).
+//! Structured logs: `RUST_LOG` filters them (default `info`); colours only on a terminal.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -8,5 +10,6 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
         .try_init();
 }

@@ -1,8 +1,7 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{Backend, spawn_app};
 
-#[tokio::test]
-async fn health_answers_ok_as_json() {
-    let app = spawn_app().await;
+async fn health_answers_ok_as_json(backend: Backend) {
+    let app = spawn_app(backend).await;
     let response = app
         .client
         .get(app.url("/api/health"))
@@ -10,10 +9,10 @@ async fn health_answers_ok_as_json() {
         .await
         .expect("request");
     assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"].to_str().unwrap(),
-        "application/json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert!(response.headers().contains_key("x-request-id"));
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body, serde_json::json!({"status": "ok"}));
 }
+
+on_both!(health_answers_ok_as_json);

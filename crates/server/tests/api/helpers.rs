@@ -1,41 +1,279 @@
+//! Starts the real app on 127.0.0.1 (a free port) with a fresh database per test, on SQLite
+//! or PostgreSQL, and speaks HTTP to it like a client.
+//!
+//! PostgreSQL: `SUPPORT_TEST_PG` is the server's base URL (default
+//! `postgres://postgres@127.0.0.1:5432`); each test creates its own database `test_<random>`
+//! there and drops it afterwards. When the server is unreachable the PostgreSQL tests fail if
+//! `CI` or `SUPPORT_TEST_REQUIRE_PG` is set, and otherwise say loudly that they were skipped.
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use support_server::config::Settings;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use support_server::admin::{self, NewAccountArgs};
+use support_server::config::{Limits, Settings};
+use support_server::db::Db;
+use support_server::domain::Password;
 use support_server::startup::Application;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn pg_base() -> String {
+    std::env::var("SUPPORT_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Is PostgreSQL there? When it is not and it is required, this fails the test.
+pub async fn postgres_ready() -> bool {
+    match sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await {
+        Ok(connection) => {
+            let _ = connection.close().await;
+            true
+        }
+        Err(error) => {
+            let required = std::env::var_os("CI").is_some()
+                || std::env::var_os("SUPPORT_TEST_REQUIRE_PG").is_some();
+            assert!(
+                !required,
+                "PostgreSQL at {} is required (CI / SUPPORT_TEST_REQUIRE_PG) but unreachable: {error}",
+                pg_base()
+            );
+            eprintln!(
+                "SKIPPED: PostgreSQL at {} is unreachable ({error}); set SUPPORT_TEST_PG",
+                pg_base()
+            );
+            false
+        }
+    }
+}
+
+/// Drops the test's PostgreSQL database when the test ends.
+struct PgDatabase {
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // The test's runtime is shutting down or busy: drop on a runtime of our own.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if let Ok(mut connection) =
+                    sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await
+                {
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut connection)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
 
 pub struct TestApp {
     pub address: SocketAddr,
-    pub client: reqwest::Client,
+    /// A client with its own cookie jar (no one signed in yet).
+    pub client: Client,
+    pub db: Db,
     _dist: tempfile::TempDir,
+    _data: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("random bytes");
+    format!(
+        "{}_{}",
+        hex::encode(bytes),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("an HTTP client")
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the app after `adjust` had its say on the settings (limits, policy, ...).
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dist = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>test spa</title>\
+         <script type=\"module\">import init from '/app-0123456789abcdef.js'; await init();</script>",
+    )
+    .expect("write index.html");
+    std::fs::write(dist.path().join("app-0123abcd.js"), "console.log('hi')").expect("write js");
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef.js"),
+        "export default async function init() {}\n".repeat(40),
+    )
+    .expect("write hashed js");
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let (database_url, pg) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}/nested/support.db", data.path().display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let name = format!("test_{}", unique_suffix());
+            let mut connection = sqlx::PgConnection::connect(&format!("{}/postgres", pg_base()))
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut connection)
+                .await
+                .expect("create a test database");
+            let _ = connection.close().await;
+            (format!("{}/{name}", pg_base()), Some(PgDatabase { name }))
+        }
+    };
+    let mut settings = Settings {
+        port: 0,
+        dist: PathBuf::from(dist.path()),
+        database_url: database_url.clone(),
+        limits: Limits {
+            sign_in_per_email: 1000,
+            sign_in_per_ip: 1000,
+            tickets_per_person: 1000,
+            ..Limits::default()
+        },
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let app = Application::build(&settings).await.expect("start the app");
+    let address = app.local_addr().expect("local address");
+    tokio::spawn(app.run_until(std::future::pending()));
+    let db = Db::connect(&database_url).await.expect("open the database");
+    TestApp {
+        address,
+        client: client(),
+        db,
+        _dist: dist,
+        _data: data,
+        _pg: pg,
+    }
+}
+
+/// An account made with `admin create-account`: its first contact may manage contacts.
+pub struct Seeded {
+    pub email: String,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }
+
+    /// Creates an account whose first contact has `email` and [`PASSWORD`].
+    pub async fn create_account(&self, email: &str, level: u8, tsm: bool, country: &str) -> Seeded {
+        let args = NewAccountArgs {
+            name: format!("Account of {email}"),
+            level,
+            tsm,
+            country: country.to_owned(),
+            email: email.to_owned(),
+            contact_name: None,
+        };
+        let password = Password::parse(PASSWORD).expect("a valid password");
+        admin::create_account(&self.db, &args, &password)
+            .await
+            .expect("create an account");
+        Seeded {
+            email: email.to_owned(),
+        }
+    }
+
+    pub async fn set_password(&self, email: &str) {
+        let password = Password::parse(PASSWORD).expect("a valid password");
+        admin::reset_password(&self.db, email, &password)
+            .await
+            .expect("set a password");
+    }
+
+    /// A fresh client signed in as `email`.
+    pub async fn sign_in(&self, email: &str) -> Client {
+        let client = client();
+        let response = client
+            .post(self.url("/api/session"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(
+            response.status(),
+            StatusCode::NO_CONTENT,
+            "sign in as {email}"
+        );
+        client
+    }
+
+    /// A signed-in manager of a new level-3 PT account.
+    pub async fn manager(&self) -> Client {
+        let email = format!("boss{}@example.com", unique_suffix());
+        self.create_account(&email, 3, false, "PT").await;
+        self.sign_in(&email).await
+    }
+
+    /// Adds a person to the signed-in manager's account, with a password, and signs them in.
+    pub async fn add_person(&self, manager: &Client, email: &str, is_contact: bool) -> Client {
+        let response = manager
+            .post(self.url("/api/contacts"))
+            .json(&json!({"email": email, "is_contact": is_contact}))
+            .send()
+            .await
+            .expect("add a person");
+        assert_eq!(response.status(), StatusCode::CREATED, "add {email}");
+        self.set_password(email).await;
+        self.sign_in(email).await
+    }
 }
 
-/// Starts the app on a free port with a small stand-in SPA in a fresh folder.
-pub async fn spawn_app() -> TestApp {
-    let dist = tempfile::tempdir().expect("a temporary folder");
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!DOCTYPE html><title>test spa</title>",
-    )
-    .expect("write index.html");
-    std::fs::write(dist.path().join("app-0123abcd.js"), "console.log('hi')").expect("write js");
-    let settings = Settings {
-        port: 0,
-        dist: PathBuf::from(dist.path()),
-        ..Settings::default()
-    };
-    let app = Application::build(&settings).await.expect("bind a port");
-    let address = app.local_addr().expect("local address");
-    tokio::spawn(app.run_until(std::future::pending()));
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        _dist: dist,
-    }
+/// The body of a problem+json answer, after checking its status and media type.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a JSON problem");
+    assert_eq!(body["status"], status);
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/problems/"))
+    );
+    assert!(body["title"].is_string());
+    body
 }

@@ -1,0 +1,189 @@
+//! Passwords (argon2id), session tokens and cookies, and the extractor that gives a handler
+//! the signed-in person.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::store::people::{self, Account, Person};
+use crate::store::sessions;
+
+pub const SESSION_COOKIE: &str = "support_session";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the system's random source failed: {0}")]
+    Random(String),
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| CryptoError::Random(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// An argon2id hash (PHC string) of a password, with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, CryptoError> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
+        .map_err(|e| CryptoError::Hash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| CryptoError::Hash(e.to_string()))
+}
+
+/// Checks a password against a stored hash. Without a hash (unknown address, or no password
+/// set yet) it checks against a throw-away hash, so the answer takes as long either way.
+pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
+    static DECOY: OnceLock<Option<String>> = OnceLock::new();
+    let decoy = DECOY.get_or_init(|| hash_password("decoy password, never matches").ok());
+    let (hash, real) = match (stored, decoy.as_deref()) {
+        (Some(hash), _) => (hash, true),
+        (None, Some(decoy)) => (decoy, false),
+        (None, None) => return false,
+    };
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && real
+}
+
+/// A new session token (256 random bits, hex) and the hash that is stored.
+pub fn new_session_token() -> Result<(String, String), CryptoError> {
+    let token = hex::encode(random_bytes::<32>()?);
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The `Set-Cookie` value that holds a session: unreadable by scripts, never sent by other
+/// sites, for the whole origin.
+pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The `Set-Cookie` value that makes the browser forget the session.
+pub fn expired_cookie(secure: bool) -> HeaderValue {
+    if secure {
+        HeaderValue::from_static(
+            "support_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure",
+        )
+    } else {
+        HeaderValue::from_static("support_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+    }
+}
+
+pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
+    headers.append(SET_COOKIE, value);
+}
+
+/// The session token the request carries, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, token)| token)
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The signed-in person and their account; a handler that takes it answers 401 to anyone
+/// without a live session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub person: Person,
+    pub account: Account,
+}
+
+impl SignedIn {
+    /// For actions only technical contacts who manage contacts may take.
+    pub fn require_manager(&self) -> Result<(), ApiError> {
+        if self.person.is_contact && self.person.can_manage_contacts {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Only a technical contact who may manage contacts can do this.".into(),
+            ))
+        }
+    }
+
+    /// For actions only technical contacts may take.
+    pub fn require_contact(&self) -> Result<(), ApiError> {
+        if self.person.is_contact {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Only a technical contact of the account can do this.".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = session_token(&parts.headers).ok_or(ApiError::NotSignedIn)?;
+        let pool = &state.db.pool;
+        let person_id = sessions::person_id(pool, &token_hash(token), jiff::Timestamp::now())
+            .await?
+            .ok_or(ApiError::NotSignedIn)?;
+        let person = people::person(pool, person_id)
+            .await?
+            .ok_or(ApiError::NotSignedIn)?;
+        let account = people::account(pool, person.account_id)
+            .await?
+            .ok_or(ApiError::NotSignedIn)?;
+        Ok(Self { person, account })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", Some(&hash)));
+        assert!(!verify_password("wrong horse battery", Some(&hash)));
+        assert!(!verify_password("correct horse battery", None));
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others_and_must_look_like_a_token() {
+        let token = "ab".repeat(32);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("theme=dark; support_session={token}")).expect("ascii"),
+        );
+        assert_eq!(session_token(&headers), Some(token.as_str()));
+        headers.insert(COOKIE, HeaderValue::from_static("support_session=nope"));
+        assert_eq!(session_token(&headers), None);
+    }
+}

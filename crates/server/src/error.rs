@@ -1,0 +1,248 @@
+//! One error type for the whole API, answered as RFC 9457 `application/problem+json`.
+//!
+//! Each kind of problem has a stable `type` URI (relative to the server, listed in
+//! `/api/openapi.json`), a fixed `title`, and a `detail` that says what was wrong with this
+//! request. Validation problems add `errors: [{field, problem}]`.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A field that failed to parse, and why, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the request is malformed: {0}")]
+    Malformed(String),
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("wrong email or password")]
+    WrongCredentials,
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {detail}")]
+    Conflict { kind: Conflict, detail: String },
+    #[error("the request body is larger than {} bytes", crate::startup::BODY_LIMIT)]
+    TooLarge,
+    #[error("unsupported content type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("invalid values")]
+    Invalid(Vec<FieldError>),
+    #[error("invalid request: {0}")]
+    InvalidBody(String),
+    #[error("too many requests; retry in {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The kinds of 409, each with its own `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    IdempotencyKeyReused,
+    TicketNotPending,
+    LastContactManager,
+    EmailTaken,
+}
+
+/// Every problem type the API answers with: `(slug, status, title)`. The `type` URI is
+/// `/problems/{slug}`.
+pub const PROBLEM_TYPES: &[(&str, u16, &str)] = &[
+    ("malformed-request", 400, "The request is malformed"),
+    ("not-signed-in", 401, "Not signed in"),
+    ("wrong-credentials", 401, "Wrong email or password"),
+    ("forbidden", 403, "Not allowed"),
+    ("not-found", 404, "Not found"),
+    ("method-not-allowed", 405, "Method not allowed"),
+    (
+        "idempotency-key-reused",
+        409,
+        "Idempotency key reused with another request",
+    ),
+    (
+        "ticket-not-pending",
+        409,
+        "The ticket is not pending approval",
+    ),
+    (
+        "last-contact-manager",
+        409,
+        "The account's last contact manager",
+    ),
+    ("email-taken", 409, "The email address is already in use"),
+    ("body-too-large", 413, "The request body is too large"),
+    ("unsupported-media-type", 415, "Unsupported content type"),
+    ("validation", 422, "Invalid values"),
+    ("too-many-requests", 429, "Too many requests"),
+    ("internal", 500, "Internal error"),
+];
+
+#[derive(Debug, Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+}
+
+impl ApiError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    pub fn conflict(kind: Conflict, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn invalid(field: &str, problem: &str) -> Self {
+        Self::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "malformed-request",
+            Self::NotSignedIn => "not-signed-in",
+            Self::WrongCredentials => "wrong-credentials",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
+            Self::Conflict { kind, .. } => match kind {
+                Conflict::IdempotencyKeyReused => "idempotency-key-reused",
+                Conflict::TicketNotPending => "ticket-not-pending",
+                Conflict::LastContactManager => "last-contact-manager",
+                Conflict::EmailTaken => "email-taken",
+            },
+            Self::TooLarge => "body-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::Invalid(_) | Self::InvalidBody(_) => "validation",
+            Self::RateLimited { .. } => "too-many-requests",
+            Self::Database(_) | Self::Internal(_) => "internal",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::Malformed(detail)
+            | Self::Forbidden(detail)
+            | Self::NotFound(detail)
+            | Self::UnsupportedMediaType(detail)
+            | Self::InvalidBody(detail)
+            | Self::Conflict { detail, .. } => Some(detail.clone()),
+            Self::NotSignedIn => Some("Sign in to use this part of the API.".into()),
+            Self::WrongCredentials => Some("The email or the password is wrong.".into()),
+            Self::TooLarge => Some(format!(
+                "Request bodies are limited to {} bytes.",
+                crate::startup::BODY_LIMIT
+            )),
+            Self::Invalid(errors) => Some(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.problem))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Self::RateLimited { retry_after } => {
+                Some(format!("Try again in {retry_after} seconds."))
+            }
+            Self::MethodNotAllowed => Some("This path does not take that method.".into()),
+            // Never show a database's or the system's words to a client: they are logged.
+            Self::Database(_) | Self::Internal(_) => None,
+        }
+    }
+}
+
+/// The `(status, title)` of a problem type's slug.
+fn lookup(slug: &str) -> (u16, &'static str) {
+    PROBLEM_TYPES
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map_or((500, "Internal error"), |(_, status, title)| {
+            (*status, *title)
+        })
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let slug = self.slug();
+        let (status, title) = lookup(slug);
+        if matches!(self, Self::Database(_) | Self::Internal(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+        let errors = match &self {
+            Self::Invalid(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
+        let problem = Problem {
+            kind: format!("/problems/{slug}"),
+            title,
+            status,
+            detail: self.detail(),
+            errors,
+        };
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(&problem)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::RateLimited { retry_after } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(
+                "The body must be JSON, sent with `Content-Type: application/json`.".into(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::InvalidBody(rejection.body_text()),
+            _ => Self::Malformed(rejection.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        Self::not_found("There is nothing at this path.")
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::InvalidBody(rejection.body_text())
+    }
+}

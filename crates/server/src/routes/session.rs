@@ -1,0 +1,83 @@
+//! Signing in and out.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::auth;
+use crate::domain::Email;
+use crate::error::ApiError;
+use crate::routes::extract::ApiJson;
+use crate::startup::AppState;
+use crate::store::{people, sessions};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+/// `POST /api/session`: 204 with the session cookie, or 401 for a wrong email or password.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<Response, ApiError> {
+    state
+        .limits
+        .sign_in_per_ip
+        .check(&client.ip().to_string())?;
+    let email = Email::parse(&credentials.email).map_err(|p| ApiError::invalid("email", &p))?;
+    if credentials.password.is_empty() || credentials.password.len() > 1024 {
+        return Err(ApiError::WrongCredentials);
+    }
+    state.limits.sign_in_per_email.check(&email.key())?;
+    let found = people::by_email(&state.db.pool, &email).await?;
+    let (person, hash) = match found {
+        Some((person, hash)) => (Some(person), hash),
+        None => (None, None),
+    };
+    let password = credentials.password;
+    let matches =
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    let Some(person) = person.filter(|_| matches) else {
+        return Err(ApiError::WrongCredentials);
+    };
+    let (token, token_hash) =
+        auth::new_session_token().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let now = jiff::Timestamp::now();
+    let lifetime = state.settings.session_lifetime;
+    let expires = now
+        .checked_add(jiff::SignedDuration::try_from(lifetime).unwrap_or_default())
+        .unwrap_or(now);
+    sessions::create(&state.db.pool, &token_hash, person.id, now, expires).await?;
+    tracing::info!(person = person.id, "signed in");
+    let mut headers = HeaderMap::new();
+    auth::set_cookie(
+        &mut headers,
+        auth::session_cookie(&token, lifetime.as_secs(), state.settings.secure_cookies),
+    );
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+/// `DELETE /api/session`: ends the session (if any) and clears the cookie; always 204.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = auth::session_token(&request_headers) {
+        sessions::delete(&state.db.pool, &auth::token_hash(token)).await?;
+    }
+    let mut headers = HeaderMap::new();
+    auth::set_cookie(
+        &mut headers,
+        auth::expired_cookie(state.settings.secure_cookies),
+    );
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}

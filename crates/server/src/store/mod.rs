@@ -1,0 +1,4 @@
+//! Every query the server runs, one module per table group. Portable SQL only (see `db`).
+
+pub mod people;
+pub mod sessions;

@@ -1,0 +1,300 @@
+//! Accounts and the people in them.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use crate::db::{flag, to_micros};
+use crate::domain::{AccountName, Country, Email, Level, PersonName};
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub level: u8,
+    pub tsm: bool,
+    pub country: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_contact: bool,
+    pub can_manage_contacts: bool,
+    pub has_password: bool,
+}
+
+/// The columns [`person_from_row`] reads, of `people p`.
+macro_rules! person_columns {
+    () => {
+        "p.id, p.account_id, p.email, p.name, p.is_contact, p.can_manage_contacts, \
+         p.password_hash IS NOT NULL AS has_password"
+    };
+}
+
+pub fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
+    Ok(Person {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        is_contact: row.try_get::<i64, _>("is_contact")? != 0,
+        can_manage_contacts: row.try_get::<i64, _>("can_manage_contacts")? != 0,
+        has_password: bool_column(row, "has_password")?,
+    })
+}
+
+/// A computed boolean: SQLite gives an integer, PostgreSQL a boolean.
+fn bool_column(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    match row.try_get::<bool, _>(column) {
+        Ok(value) => Ok(value),
+        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
+    }
+}
+
+pub async fn account(pool: &AnyPool, id: i64) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, name, level, tsm, country FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| {
+        Ok(Account {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            level: u8::try_from(row.try_get::<i64, _>("level")?).unwrap_or(1),
+            tsm: row.try_get::<i64, _>("tsm")? != 0,
+            country: row.try_get("country")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn person(pool: &AnyPool, id: i64) -> Result<Option<Person>, sqlx::Error> {
+    let sql = concat!(
+        "SELECT ",
+        person_columns!(),
+        " FROM people p WHERE p.id = $1"
+    );
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(person_from_row)
+        .transpose()
+}
+
+/// The person with this address and their password hash (`None` until one is set).
+pub async fn by_email(
+    pool: &AnyPool,
+    email: &Email,
+) -> Result<Option<(Person, Option<String>)>, sqlx::Error> {
+    let sql = concat!(
+        "SELECT ",
+        person_columns!(),
+        ", p.password_hash FROM people p WHERE p.email_key = $1"
+    );
+    let row = sqlx::query(sql)
+        .bind(email.key())
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| Ok((person_from_row(&row)?, row.try_get("password_hash")?)))
+        .transpose()
+}
+
+pub struct NewAccount<'a> {
+    pub name: &'a AccountName,
+    pub level: Level,
+    pub tsm: bool,
+    pub country: Country,
+    pub email: &'a Email,
+    pub person_name: &'a PersonName,
+    pub password_hash: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    #[error("{0} is already in use")]
+    EmailTaken(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn map_unique(email: &Email) -> impl FnOnce(sqlx::Error) -> AddError + '_ {
+    move |error| {
+        if crate::db::is_unique_violation(&error) {
+            AddError::EmailTaken(email.to_string())
+        } else {
+            AddError::Database(error)
+        }
+    }
+}
+
+/// Creates an account with its first person, a contact who may manage contacts.
+pub async fn create_account(
+    pool: &AnyPool,
+    new: NewAccount<'_>,
+    now: jiff::Timestamp,
+) -> Result<(i64, i64), AddError> {
+    let mut tx = pool.begin().await?;
+    let account_id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, level, tsm, country, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(new.name.as_str())
+    .bind(i64::from(new.level.get()))
+    .bind(flag(new.tsm))
+    .bind(new.country.code())
+    .bind(to_micros(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let person_id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
+         can_manage_contacts, created_at) VALUES ($1, $2, $3, $4, $5, 1, 1, $6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(new.email.as_str())
+    .bind(new.email.key())
+    .bind(new.person_name.as_str())
+    .bind(new.password_hash)
+    .bind(to_micros(now))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map_unique(new.email))?;
+    tx.commit().await?;
+    Ok((account_id, person_id))
+}
+
+/// Sets a person's password; `false` when no one has this address.
+pub async fn set_password(
+    pool: &AnyPool,
+    email: &Email,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE people SET password_hash = $1 WHERE email_key = $2")
+        .bind(password_hash)
+        .bind(email.key())
+        .execute(pool)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The account's technical contacts, in the order they were added.
+pub async fn contacts(pool: &AnyPool, account_id: i64) -> Result<Vec<Person>, sqlx::Error> {
+    let sql = concat!(
+        "SELECT ",
+        person_columns!(),
+        " FROM people p WHERE p.account_id = $1 AND p.is_contact = 1 \
+         ORDER BY p.id"
+    );
+    sqlx::query(sql)
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(person_from_row)
+        .collect()
+}
+
+pub struct Flags {
+    pub is_contact: bool,
+    pub can_manage_contacts: bool,
+}
+
+/// Adds a new person to the account, without a password until one is set
+/// (`support-server admin reset-password`).
+pub async fn add_person(
+    pool: &AnyPool,
+    account_id: i64,
+    email: &Email,
+    name: Option<&PersonName>,
+    flags: &Flags,
+    now: jiff::Timestamp,
+) -> Result<Person, AddError> {
+    let name = name.map_or_else(|| email.local_part().to_owned(), |n| n.as_str().to_owned());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
+         can_manage_contacts, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) \
+         RETURNING id",
+    )
+    .bind(account_id)
+    .bind(email.as_str())
+    .bind(email.key())
+    .bind(&name)
+    .bind(flag(flags.is_contact))
+    .bind(flag(flags.can_manage_contacts && flags.is_contact))
+    .bind(to_micros(now))
+    .fetch_one(pool)
+    .await
+    .map_err(map_unique(email))?;
+    Ok(Person {
+        id,
+        account_id,
+        email: email.as_str().to_owned(),
+        name,
+        is_contact: flags.is_contact,
+        can_manage_contacts: flags.can_manage_contacts && flags.is_contact,
+        has_password: false,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("no such contact")]
+    NotFound,
+    #[error("the account would have no contact who can manage contacts")]
+    LastManager,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Changes a person's flags, refusing any change that leaves the account without a contact
+/// who can manage contacts. Changes on one account are serialised, so two managers removing
+/// each other at once cannot both succeed.
+pub async fn change_flags(
+    pool: &AnyPool,
+    account_id: i64,
+    person_id: i64,
+    flags: &Flags,
+) -> Result<Person, ChangeError> {
+    let mut tx = pool.begin().await?;
+    // A write first: it locks the account's row (PostgreSQL) or the database (SQLite) until
+    // the end of the transaction, and SQLite then never has to upgrade a read snapshot.
+    sqlx::query("UPDATE accounts SET name = name WHERE id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    let updated = sqlx::query(
+        "UPDATE people SET is_contact = $1, can_manage_contacts = $2 \
+         WHERE id = $3 AND account_id = $4",
+    )
+    .bind(flag(flags.is_contact))
+    .bind(flag(flags.can_manage_contacts && flags.is_contact))
+    .bind(person_id)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(ChangeError::NotFound);
+    }
+    let managers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM people WHERE account_id = $1 AND is_contact = 1 \
+         AND can_manage_contacts = 1",
+    )
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if managers == 0 {
+        return Err(ChangeError::LastManager);
+    }
+    let sql = concat!(
+        "SELECT ",
+        person_columns!(),
+        " FROM people p WHERE p.id = $1"
+    );
+    let person = person_from_row(&sqlx::query(sql).bind(person_id).fetch_one(&mut *tx).await?)?;
+    tx.commit().await?;
+    Ok(person)
+}

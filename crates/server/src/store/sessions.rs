@@ -1,0 +1,55 @@
+//! Sign-in sessions: the cookie holds a random token, the table only its SHA-256.
+
+use sqlx::AnyPool;
+
+use crate::db::to_micros;
+
+pub async fn create(
+    pool: &AnyPool,
+    token_hash: &str,
+    person_id: i64,
+    now: jiff::Timestamp,
+    expires: jiff::Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, person_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(person_id)
+    .bind(to_micros(now))
+    .bind(to_micros(expires))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The person a live session belongs to.
+pub async fn person_id(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: jiff::Timestamp,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT person_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+        .bind(token_hash)
+        .bind(to_micros(now))
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn delete(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a person (after a password reset).
+pub async fn delete_for_person(pool: &AnyPool, person_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+        .bind(person_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

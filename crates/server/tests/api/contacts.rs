@@ -1,0 +1,256 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, client, problem, spawn_app};
+
+async fn contacts(app: &crate::helpers::TestApp, client: &reqwest::Client) -> Vec<Value> {
+    let body: Value = client
+        .get(app.url("/api/contacts"))
+        .send()
+        .await
+        .expect("contacts")
+        .json()
+        .await
+        .expect("json");
+    body["contacts"].as_array().expect("a list").clone()
+}
+
+async fn a_manager_adds_a_contact_who_cannot_sign_in_until_a_password_is_set(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let response = manager
+        .post(app.url("/api/contacts"))
+        .json(&json!({"email": "Rui@Contractor.example", "name": "Rui", "can_manage_contacts": false}))
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let added: Value = response.json().await.expect("json");
+    assert_eq!(location, format!("/api/contacts/{}", added["id"]));
+    assert_eq!(added["email"], "Rui@Contractor.example");
+    assert_eq!(added["is_contact"], true);
+    assert_eq!(added["can_manage_contacts"], false);
+    assert_eq!(added["can_sign_in"], false);
+    assert_eq!(contacts(&app, &manager).await.len(), 2);
+
+    let rui = client();
+    let refused = rui
+        .post(app.url("/api/session"))
+        .json(&json!({"email": "rui@contractor.example", "password": crate::helpers::PASSWORD}))
+        .send()
+        .await
+        .expect("sign in");
+    problem(refused, 401).await;
+    app.set_password("rui@contractor.example").await;
+    let rui = app.sign_in("rui@contractor.example").await;
+    let me: Value = rui
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["is_contact"], true);
+    assert_eq!(me["can_manage_contacts"], false);
+    assert_eq!(me["person"]["name"], "Rui");
+}
+
+async fn only_managers_change_contacts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let contact = app.add_person(&manager, "c@example.com", true).await;
+    // A contact without the right sees the list but changes nothing.
+    assert_eq!(contacts(&app, &contact).await.len(), 2);
+    let body = problem(
+        contact
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": "x@example.com"}))
+            .send()
+            .await
+            .expect("add"),
+        403,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/forbidden");
+    let first_id = contacts(&app, &manager).await[0]["id"]
+        .as_i64()
+        .expect("id");
+    problem(
+        contact
+            .patch(app.url(&format!("/api/contacts/{first_id}")))
+            .json(&json!({"can_manage_contacts": false}))
+            .send()
+            .await
+            .expect("patch"),
+        403,
+    )
+    .await;
+    problem(
+        contact
+            .delete(app.url(&format!("/api/contacts/{first_id}")))
+            .send()
+            .await
+            .expect("delete"),
+        403,
+    )
+    .await;
+    problem(
+        app.client
+            .get(app.url("/api/contacts"))
+            .send()
+            .await
+            .expect("list"),
+        401,
+    )
+    .await;
+}
+
+async fn the_account_keeps_a_contact_who_can_manage_contacts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let me: Value = manager
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let own_id = me["person"]["id"].as_i64().expect("id");
+    for request in [
+        manager
+            .patch(app.url(&format!("/api/contacts/{own_id}")))
+            .json(&json!({"can_manage_contacts": false})),
+        manager.delete(app.url(&format!("/api/contacts/{own_id}"))),
+        manager
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": me["person"]["email"], "is_contact": false})),
+    ] {
+        let body = problem(request.send().await.expect("change"), 409).await;
+        assert_eq!(body["type"], "/problems/last-contact-manager");
+    }
+    // With a second manager, the first may step down.
+    let second = manager
+        .post(app.url("/api/contacts"))
+        .json(&json!({"email": "second@example.com", "can_manage_contacts": true}))
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(second.status(), 201);
+    let response = manager
+        .patch(app.url(&format!("/api/contacts/{own_id}")))
+        .json(&json!({"can_manage_contacts": false}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(response.status(), 200);
+    let changed: Value = response.json().await.expect("json");
+    assert_eq!(changed["can_manage_contacts"], false);
+    assert_eq!(changed["is_contact"], true);
+}
+
+async fn removing_a_contact_keeps_the_person_but_not_the_role(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let contact = app.add_person(&manager, "c@example.com", true).await;
+    let id = contacts(&app, &manager).await[1]["id"]
+        .as_i64()
+        .expect("id");
+    let response = manager
+        .delete(app.url(&format!("/api/contacts/{id}")))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(response.status(), 204);
+    assert_eq!(contacts(&app, &manager).await.len(), 1);
+    let me: Value = contact
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["is_contact"], false);
+}
+
+async fn another_accounts_people_are_out_of_reach(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ours = app.manager().await;
+    let theirs = app.manager().await;
+    let their_id = contacts(&app, &theirs).await[0]["id"].as_i64().expect("id");
+    let their_email = contacts(&app, &theirs).await[0]["email"].clone();
+    let body = problem(
+        ours.patch(app.url(&format!("/api/contacts/{their_id}")))
+            .json(&json!({"can_manage_contacts": false}))
+            .send()
+            .await
+            .expect("patch"),
+        404,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/not-found");
+    problem(
+        ours.delete(app.url(&format!("/api/contacts/{their_id}")))
+            .send()
+            .await
+            .expect("delete"),
+        404,
+    )
+    .await;
+    let body = problem(
+        ours.post(app.url("/api/contacts"))
+            .json(&json!({"email": their_email}))
+            .send()
+            .await
+            .expect("add"),
+        409,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/email-taken");
+}
+
+async fn a_bad_contact_is_422_with_the_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let body = problem(
+        manager
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": "not an address", "name": ""}))
+            .send()
+            .await
+            .expect("add"),
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["email", "name"]);
+    problem(
+        manager
+            .patch(app.url("/api/contacts/not-a-number"))
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("patch"),
+        404,
+    )
+    .await;
+}
+
+on_both!(
+    a_manager_adds_a_contact_who_cannot_sign_in_until_a_password_is_set,
+    only_managers_change_contacts,
+    the_account_keeps_a_contact_who_can_manage_contacts,
+    removing_a_contact_keeps_the_person_but_not_the_role,
+    another_accounts_people_are_out_of_reach,
+    a_bad_contact_is_422_with_the_field,
+);
