@@ -137,3 +137,8 @@ pub fn flag(value: bool) -> i64 {
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
+
+/// Now, to the microsecond that the database keeps, so a stored instant reads back unchanged.
+pub fn now() -> jiff::Timestamp {
+    from_micros(jiff::Timestamp::now().as_microsecond())
+}

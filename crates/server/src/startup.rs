@@ -24,6 +24,7 @@ use crate::error::ApiError;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::routes::me::PhoneView;
+use crate::routes::tickets::CallNow;
 use crate::spa::{self, Spa};
 
 /// The largest request body the API reads (64 KiB); larger ones are answered with 413.
@@ -118,6 +119,27 @@ impl AppState {
             spa: Arc::new(Spa::load(&settings.dist)),
             policy: Arc::new(policy),
         }
+    }
+
+    /// Whom an urgent incident should call: the country's toll-free number, else the
+    /// policy's first international one.
+    pub fn call_now(&self, country: &str) -> Option<CallNow> {
+        let policy = &self.policy.policy;
+        policy
+            .phone_for_country(country)
+            .or_else(|| {
+                policy
+                    .phone_numbers()
+                    .iter()
+                    .find(|phone| phone.kind == PhoneKind::International)
+            })
+            .map(|phone| CallNow {
+                number: phone.number.clone(),
+                instruction: format!(
+                    "This is an urgent incident: call support now on {} and give the ticket number.",
+                    phone.number
+                ),
+            })
     }
 
     /// The support phone number for a country, from the policy.

@@ -5,19 +5,16 @@ mod account;
 mod email;
 mod password;
 mod person;
+mod ticket;
 
 pub use account::{AccountName, Country, Level};
 pub use email::Email;
 pub use password::Password;
 pub use person::PersonName;
+pub use ticket::{NewTicket, parse_kind};
 
 /// Trims a text field and checks its length in characters.
-pub(crate) fn bounded_text(
-    value: &str,
-    what: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, String> {
+pub fn bounded_text(value: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
     let value = value.trim();
     let length = value.chars().count();
     if length < min {

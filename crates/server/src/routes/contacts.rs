@@ -114,7 +114,7 @@ pub async fn add(
                 &email,
                 name.as_ref(),
                 &flags,
-                jiff::Timestamp::now(),
+                crate::db::now(),
             )
             .await
             .map_err(|error| match error {

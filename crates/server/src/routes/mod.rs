@@ -4,7 +4,10 @@ pub mod contacts;
 pub mod extract;
 mod health;
 pub mod me;
+mod policy;
+mod quote;
 pub mod session;
+pub mod tickets;
 
 use axum::Router;
 use axum::routing::{get, patch, post};
@@ -17,6 +20,12 @@ pub fn api() -> Router<AppState> {
         .route("/health", get(health::health))
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(me::me))
+        .route("/policy", get(policy::policy))
+        .route("/quote", get(quote::quote))
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::show))
+        .route("/tickets/{id}/approve", post(tickets::approve))
+        .route("/tickets/{id}/reject", post(tickets::reject))
         .route("/contacts", get(contacts::list).post(contacts::add))
         .route(
             "/contacts/{id}",

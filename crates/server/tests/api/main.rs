@@ -29,5 +29,7 @@ mod contacts;
 mod errors;
 mod health;
 mod helpers;
+mod policy;
 mod session;
 mod spa;
+mod tickets;

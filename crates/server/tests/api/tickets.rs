@@ -1,0 +1,476 @@
+use reqwest::Client;
+use serde_json::{Value, json};
+use support_rules::{Policy, QuoteRequest, Severity, SupportLevel, TicketKind};
+
+use crate::helpers::{Backend, TestApp, problem, spawn_app, spawn_app_with};
+
+fn incident(severity: &str) -> Value {
+    json!({
+        "type": "incident", "severity": severity, "subject": "Checkout fails",
+        "description": "Every payment answers 502.", "environment": "production",
+        "platform_version": "11.31.0", "impact": "No sales", "steps_to_reproduce": "Pay",
+        "language": "en"
+    })
+}
+
+async fn post(
+    app: &TestApp,
+    client: &Client,
+    key: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut request = client.post(app.url("/api/tickets")).json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.expect("post a ticket")
+}
+
+async fn ticket_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+}
+
+fn due_of(
+    level: SupportLevel,
+    tsm: bool,
+    kind: TicketKind,
+    at: jiff::Timestamp,
+) -> jiff::Timestamp {
+    Policy::embedded_default()
+        .quote(&QuoteRequest {
+            level,
+            tsm,
+            kind,
+            at,
+        })
+        .expect("a quote")
+        .first_response_due
+}
+
+async fn a_contacts_ticket_opens_with_the_rules_deadline_at_the_instant_received(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let before = jiff::Timestamp::now();
+    let response = post(&app, &manager, None, &incident("high")).await;
+    let after = jiff::Timestamp::now();
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(location, format!("/api/tickets/{}", body["id"]));
+    assert_eq!(body["status"], "open");
+    assert_eq!(body["type"], "incident");
+    assert_eq!(body["severity"], "high");
+    assert_eq!(body["environment"], "production");
+    assert!(
+        body.get("call_now").is_none(),
+        "only urgent incidents say to call"
+    );
+    let due: jiff::Timestamp = body["first_response_due"]
+        .as_str()
+        .expect("a deadline")
+        .parse()
+        .expect("an instant");
+    let kind = TicketKind::Incident {
+        severity: Severity::High,
+    };
+    assert!(due >= due_of(SupportLevel::Three, false, kind.clone(), before));
+    assert!(due <= due_of(SupportLevel::Three, false, kind, after));
+    // The stored ticket reads back the same.
+    let shown: Value = manager
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("show")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shown, body);
+}
+
+async fn an_urgent_incident_says_to_call_the_accounts_country_number(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let response = post(&app, &manager, None, &incident("urgent")).await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["call_now"]["number"], "+351 800 780 555");
+    assert!(
+        body["call_now"]["instruction"]
+            .as_str()
+            .expect("text")
+            .contains("call")
+    );
+}
+
+async fn requests_need_a_catalog_service_and_questions_neither(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let request = json!({"type": "request", "service": "vpn-setup", "subject": "VPN", "description": "Please"});
+    let response = post(&app, &manager, None, &request).await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["service"], "vpn-setup");
+    assert!(body["severity"].is_null());
+    let question = json!({"type": "question", "subject": "How?", "description": "How do I?", "language": "ja"});
+    assert_eq!(post(&app, &manager, None, &question).await.status(), 201);
+}
+
+async fn invalid_tickets_are_422_naming_each_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let cases = [
+        (
+            json!({"type": "incident", "severity": "high", "description": "x"}),
+            vec!["subject"],
+        ),
+        (
+            json!({"type": "incident", "subject": "x", "description": "y"}),
+            vec!["severity"],
+        ),
+        (
+            json!({"type": "request", "subject": "x", "description": "y"}),
+            vec!["service"],
+        ),
+        (
+            json!({"type": "request", "service": "pizza", "subject": "x", "description": "y"}),
+            vec!["service"],
+        ),
+        (
+            json!({"type": "question", "severity": "low", "subject": "x", "description": "y"}),
+            vec!["severity"],
+        ),
+        (
+            json!({"type": "incident", "severity": "high", "subject": "x", "description": "y", "priority": 1}),
+            vec!["priority"],
+        ),
+        (
+            json!({"type": "incident", "severity": "high", "subject": "x".repeat(201), "description": "y"}),
+            vec!["subject"],
+        ),
+        (
+            json!({"type": "bug", "subject": "x", "description": "y", "language": "xx"}),
+            vec!["type", "language"],
+        ),
+    ];
+    for (body, fields) in cases {
+        let problem = problem(post(&app, &manager, None, &body).await, 422).await;
+        assert_eq!(problem["type"], "/problems/validation");
+        let named: Vec<&str> = problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(named, fields, "{body}");
+        assert!(problem["errors"][0]["problem"].is_string());
+    }
+    problem(
+        manager
+            .post(app.url("/api/tickets"))
+            .header("content-type", "application/json")
+            .body("[1]")
+            .send()
+            .await
+            .expect("post"),
+        422,
+    )
+    .await;
+    assert_eq!(ticket_count(&app).await, 0);
+    problem(post(&app, &app.client, None, &incident("low")).await, 401).await;
+}
+
+async fn a_non_contacts_ticket_waits_for_a_contacts_approval_and_then_starts_its_clock(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let member = app.add_person(&manager, "member@example.com", false).await;
+    let response = post(&app, &member, None, &incident("normal")).await;
+    assert_eq!(response.status(), 201);
+    let pending: Value = response.json().await.expect("json");
+    assert_eq!(pending["status"], "pending_approval");
+    assert!(pending["first_response_due"].is_null());
+    let id = pending["id"].as_i64().expect("id");
+
+    let body = problem(
+        member
+            .post(app.url(&format!("/api/tickets/{id}/approve")))
+            .send()
+            .await
+            .expect("approve"),
+        403,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/forbidden");
+
+    let before = jiff::Timestamp::now();
+    let response = manager
+        .post(app.url(&format!("/api/tickets/{id}/approve")))
+        .send()
+        .await
+        .expect("approve");
+    let after = jiff::Timestamp::now();
+    assert_eq!(response.status(), 200);
+    let approved: Value = response.json().await.expect("json");
+    assert_eq!(approved["status"], "open");
+    let due: jiff::Timestamp = approved["first_response_due"]
+        .as_str()
+        .expect("a deadline")
+        .parse()
+        .expect("instant");
+    let kind = TicketKind::Incident {
+        severity: Severity::Normal,
+    };
+    assert!(due >= due_of(SupportLevel::Three, false, kind.clone(), before));
+    assert!(due <= due_of(SupportLevel::Three, false, kind, after));
+
+    for verb in ["approve", "reject"] {
+        let body = problem(
+            manager
+                .post(app.url(&format!("/api/tickets/{id}/{verb}")))
+                .json(&json!({"reason": "too late"}))
+                .send()
+                .await
+                .expect("decide"),
+            409,
+        )
+        .await;
+        assert_eq!(body["type"], "/problems/ticket-not-pending");
+    }
+}
+
+async fn a_rejection_needs_a_reason(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let member = app.add_person(&manager, "member@example.com", false).await;
+    let pending: Value = post(&app, &member, None, &incident("low"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = pending["id"].as_i64().expect("id");
+    let url = app.url(&format!("/api/tickets/{id}/reject"));
+    let body = problem(
+        manager
+            .post(&url)
+            .json(&json!({"reason": "  "}))
+            .send()
+            .await
+            .expect("reject"),
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "reason");
+    problem(manager.post(&url).send().await.expect("reject"), 415).await;
+    let response = manager
+        .post(&url)
+        .json(&json!({"reason": "Duplicate of #1"}))
+        .send()
+        .await
+        .expect("reject");
+    assert_eq!(response.status(), 200);
+    let rejected: Value = response.json().await.expect("json");
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["rejection_reason"], "Duplicate of #1");
+    assert!(rejected["first_response_due"].is_null());
+}
+
+async fn another_accounts_tickets_are_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ours = app.manager().await;
+    let theirs = app.manager().await;
+    let their: Value = post(&app, &theirs, None, &incident("low"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = their["id"].as_i64().expect("id");
+    for response in [
+        ours.get(app.url(&format!("/api/tickets/{id}")))
+            .send()
+            .await
+            .expect("show"),
+        ours.post(app.url(&format!("/api/tickets/{id}/approve")))
+            .send()
+            .await
+            .expect("approve"),
+        ours.get(app.url("/api/tickets/999999"))
+            .send()
+            .await
+            .expect("show"),
+        ours.get(app.url("/api/tickets/abc"))
+            .send()
+            .await
+            .expect("show"),
+    ] {
+        problem(response, 404).await;
+    }
+    let page: Value = ours
+        .get(app.url("/api/tickets"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 0);
+}
+
+async fn the_list_is_newest_first_and_paginated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    for n in 0..5 {
+        let mut body = incident("low");
+        body["subject"] = json!(format!("ticket {n}"));
+        assert_eq!(post(&app, &manager, None, &body).await.status(), 201);
+    }
+    let page: Value = manager
+        .get(app.url("/api/tickets?page=1&per_page=2"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["next_page"], 2);
+    let subjects: Vec<&str> = page["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .filter_map(|t| t["subject"].as_str())
+        .collect();
+    assert_eq!(subjects, ["ticket 4", "ticket 3"]);
+    let last: Value = manager
+        .get(app.url("/api/tickets?page=3&per_page=2"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(last["tickets"][0]["subject"], "ticket 0");
+    assert!(last["next_page"].is_null());
+    for query in ["page=0", "per_page=1000", "page=x", "sort=asc"] {
+        problem(
+            manager
+                .get(app.url(&format!("/api/tickets?{query}")))
+                .send()
+                .await
+                .expect("list"),
+            422,
+        )
+        .await;
+    }
+}
+
+async fn the_same_idempotency_key_returns_the_first_answer_and_never_a_second_ticket(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let first = post(&app, &manager, Some("key-1"), &incident("urgent")).await;
+    assert_eq!(first.status(), 201);
+    let location = first.headers()["location"].clone();
+    let first_body = first.text().await.expect("body");
+    let again = post(&app, &manager, Some("key-1"), &incident("urgent")).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["location"], location);
+    assert_eq!(again.text().await.expect("body"), first_body);
+    assert_eq!(ticket_count(&app).await, 1);
+
+    let body = problem(
+        post(&app, &manager, Some("key-1"), &incident("low")).await,
+        409,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/idempotency-key-reused");
+    assert_eq!(ticket_count(&app).await, 1);
+
+    // Keys are per person: another person's same key is another ticket.
+    let other = app.add_person(&manager, "other@example.com", true).await;
+    assert_eq!(
+        post(&app, &other, Some("key-1"), &incident("urgent"))
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(ticket_count(&app).await, 2);
+    problem(
+        post(
+            &app,
+            &manager,
+            Some("bad key with spaces"),
+            &incident("low"),
+        )
+        .await,
+        422,
+    )
+    .await;
+}
+
+async fn fifty_concurrent_retries_with_one_key_make_exactly_one_ticket(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let body = incident("high");
+    let answers = futures::future::join_all((0..50).map(|_| async {
+        let response = post(&app, &manager, Some("concurrent-key"), &body).await;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().expect("ascii").to_owned());
+        (status, location, response.text().await.expect("body"))
+    }))
+    .await;
+    assert_eq!(ticket_count(&app).await, 1);
+    let first = &answers[0];
+    assert_eq!(first.0, 201, "{}", first.2);
+    for answer in &answers {
+        assert_eq!(answer, first);
+    }
+}
+
+async fn ticket_creation_is_rate_limited_per_person(backend: Backend) {
+    let app = spawn_app_with(backend, |settings| settings.limits.tickets_per_person = 2).await;
+    let manager = app.manager().await;
+    for key in ["a", "b"] {
+        assert_eq!(
+            post(&app, &manager, Some(key), &incident("low"))
+                .await
+                .status(),
+            201
+        );
+    }
+    // A replay is not a new ticket and is not counted.
+    assert_eq!(
+        post(&app, &manager, Some("a"), &incident("low"))
+            .await
+            .status(),
+        201
+    );
+    let response = post(&app, &manager, Some("c"), &incident("low")).await;
+    assert!(response.headers().contains_key("retry-after"));
+    problem(response, 429).await;
+    assert_eq!(ticket_count(&app).await, 2);
+}
+
+on_both!(
+    a_contacts_ticket_opens_with_the_rules_deadline_at_the_instant_received,
+    an_urgent_incident_says_to_call_the_accounts_country_number,
+    requests_need_a_catalog_service_and_questions_neither,
+    invalid_tickets_are_422_naming_each_field,
+    a_non_contacts_ticket_waits_for_a_contacts_approval_and_then_starts_its_clock,
+    a_rejection_needs_a_reason,
+    another_accounts_tickets_are_404,
+    the_list_is_newest_first_and_paginated,
+    the_same_idempotency_key_returns_the_first_answer_and_never_a_second_ticket,
+    fifty_concurrent_retries_with_one_key_make_exactly_one_ticket,
+    ticket_creation_is_rate_limited_per_person,
+);
