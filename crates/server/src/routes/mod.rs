@@ -4,6 +4,7 @@ pub mod contacts;
 pub mod extract;
 mod health;
 pub mod me;
+mod openapi;
 mod policy;
 mod quote;
 pub mod session;
@@ -20,6 +21,7 @@ pub fn api() -> Router<AppState> {
         .route("/health", get(health::health))
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(me::me))
+        .route("/openapi.json", get(openapi::openapi))
         .route("/policy", get(policy::policy))
         .route("/quote", get(quote::quote))
         .route("/tickets", get(tickets::list).post(tickets::create))

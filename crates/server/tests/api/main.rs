@@ -29,6 +29,7 @@ mod contacts;
 mod errors;
 mod health;
 mod helpers;
+mod openapi;
 mod policy;
 mod session;
 mod spa;
