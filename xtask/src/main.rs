@@ -7,6 +7,8 @@
 //!
 //! Written with the standard library only, so it compiles in seconds on a fresh machine.
 
+mod demo;
+mod postgres;
 mod summary;
 mod tools;
 
@@ -20,7 +22,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  run [--port N]   build the SPA and the server, then serve them (default port 8080, or PORT)
+  run [--port N]   build the SPA and the server, seed the demo account, then serve them
+                   (default port 8080, or PORT; database DATABASE_URL, default ./data/support.db)
   test             install what is missing, then run every check and test
 ";
 
@@ -135,7 +138,13 @@ fn run(args: &[String]) -> Result {
     let server = root().join("target/release/support-server");
     std::fs::create_dir_all(root().join("data"))
         .map_err(|e| Failure::Step(format!("cannot create ./data: {e}")))?;
+    demo::ensure(&server)?;
     println!("\n==> serving http://127.0.0.1:{port}/  (Ctrl-C stops it)");
+    println!(
+        "    sign in as {} with the password {}",
+        demo::EMAIL,
+        demo::PASSWORD
+    );
     let mut command = Command::new(&server);
     command
         .current_dir(root())
@@ -171,6 +180,7 @@ fn test(args: &[String]) -> Result {
     }
     tools::ensure_for_build()?;
     tools::ensure_browser()?;
+    postgres::ensure()?;
     let mut summary = Summary::default();
 
     run_step(
@@ -206,9 +216,13 @@ fn test(args: &[String]) -> Result {
             "warnings",
         ]),
     )?;
+    // The server's API tests run on SQLite and on PostgreSQL; here PostgreSQL is required, so
+    // a missing server fails the run instead of skipping those tests.
     summary.run_counted(
-        "Rust tests (native)",
-        cargo().args(["test", "--locked", "--workspace"]),
+        "Rust tests (native; the API on SQLite and PostgreSQL)",
+        cargo()
+            .args(["test", "--locked", "--workspace"])
+            .env("SUPPORT_TEST_REQUIRE_PG", "1"),
     )?;
     summary.run_counted(
         "Rust tests (wasm32, in Node)",
