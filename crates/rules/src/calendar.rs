@@ -380,10 +380,30 @@ fn max_seconds() -> i64 {
     Timestamp::MAX.as_second()
 }
 
-/// A stretch of instants with one UTC offset: it ends (exclusive) at `end`.
+/// A stretch of instants with one UTC offset, from `from` (where it was looked up) to `end`
+/// (exclusive).
+#[derive(Clone, Copy)]
 struct Segment {
+    from: i64,
     end: i64,
     offset: i64,
+}
+
+/// The last segment looked up: long walks ask for the same one many times, and a zone
+/// lookup costs more than the rest of a step.
+#[derive(Default)]
+struct Segments(Option<Segment>);
+
+impl Segments {
+    fn at(&mut self, zone: &TimeZone, t: i64) -> Option<Segment> {
+        match self.0 {
+            Some(segment) if segment.from <= t && t < segment.end => Some(segment),
+            _ => {
+                self.0 = segment_at(zone, t);
+                self.0
+            }
+        }
+    }
 }
 
 impl Calendar {
@@ -509,10 +529,11 @@ impl Calendar {
         let (from, to) = (seconds(from), seconds(to));
         let mut total: i64 = 0;
         let mut cursor = from;
+        let mut segments = Segments::default();
         while cursor < to {
             if let Rule::Weekly(weekly) = &self.rule {
                 let weeks = self
-                    .plain_weeks(weekly, cursor)
+                    .plain_weeks(weekly, cursor, &mut segments)
                     .min((to - cursor) / SECONDS_PER_WEEK);
                 if weeks > 0 {
                     total += weeks * weekly.open_per_week;
@@ -520,7 +541,7 @@ impl Calendar {
                     continue;
                 }
             }
-            match self.raw_span(cursor) {
+            match self.raw_span(cursor, &mut segments) {
                 Some((start, end)) if start < to => {
                     total += end.min(to) - start;
                     cursor = end;
@@ -549,22 +570,25 @@ impl Calendar {
             return instant(start);
         }
         let mut cursor = start;
+        let mut segments = Segments::default();
         loop {
             if let Rule::Weekly(weekly) = &self.rule
                 && remaining > weekly.open_per_week
             {
                 // Jump whole weeks that cannot hold the deadline.
                 let weeks = self
-                    .plain_weeks(weekly, cursor)
+                    .plain_weeks(weekly, cursor, &mut segments)
                     .min((remaining - 1) / weekly.open_per_week);
                 if weeks > 0 {
                     cursor += weeks * SECONDS_PER_WEEK;
                     remaining -= weeks * weekly.open_per_week;
                 }
             }
-            let (open, close) = self.raw_span(cursor).ok_or(CalendarError::NeverOpens {
-                from: instant(cursor)?,
-            })?;
+            let (open, close) =
+                self.raw_span(cursor, &mut segments)
+                    .ok_or(CalendarError::NeverOpens {
+                        from: instant(cursor)?,
+                    })?;
             if close - open >= remaining {
                 return instant(open + remaining);
             }
@@ -604,13 +628,14 @@ impl Calendar {
     /// end)` with `start >= t`, `start == t` when open at `t`, `end == FAR` when it does not
     /// close within the horizon.
     fn span(&self, t: i64) -> Option<(i64, i64)> {
-        let (start, mut end) = self.raw_span(t)?;
+        let mut segments = Segments::default();
+        let (start, mut end) = self.raw_span(t, &mut segments)?;
         while end < FAR {
             if end - start > HORIZON {
                 end = FAR;
                 break;
             }
-            match self.raw_span(end) {
+            match self.raw_span(end, &mut segments) {
                 Some((next, next_end)) if next == end => end = next_end,
                 _ => break,
             }
@@ -619,7 +644,7 @@ impl Calendar {
     }
 
     /// An open stretch at or after `t` within one offset segment (not necessarily maximal).
-    fn raw_span(&self, t: i64) -> Option<(i64, i64)> {
+    fn raw_span(&self, t: i64, segments: &mut Segments) -> Option<(i64, i64)> {
         let weekly = match &self.rule {
             Rule::AlwaysOpen => return Some((t, FAR)),
             Rule::Weekly(weekly) => weekly,
@@ -627,7 +652,7 @@ impl Calendar {
         let limit = t.saturating_add(HORIZON).min(max_seconds());
         let mut cursor = t;
         while cursor <= limit {
-            let segment = segment_at(&weekly.zone, cursor)?;
+            let segment = segments.at(&weekly.zone, cursor)?;
             let local = cursor + segment.offset;
             let (local_open, local_close) = local_interval(weekly, local)?;
             let open = cursor.max(local_open - segment.offset);
@@ -644,8 +669,8 @@ impl Calendar {
 
     /// How many whole weeks from `t` are plain: no holiday and no offset change, so that each
     /// holds exactly the weekly open time.
-    fn plain_weeks(&self, weekly: &Weekly, t: i64) -> i64 {
-        let Some(segment) = segment_at(&weekly.zone, t) else {
+    fn plain_weeks(&self, weekly: &Weekly, t: i64, segments: &mut Segments) -> i64 {
+        let Some(segment) = segments.at(&weekly.zone, t) else {
             return 0;
         };
         let local = t + segment.offset;
@@ -669,7 +694,11 @@ fn segment_at(zone: &TimeZone, t: i64) -> Option<Segment> {
         .map(|transition| transition.timestamp().as_second())
         .find(|&end| end > t)
         .unwrap_or(FAR);
-    Some(Segment { end, offset })
+    Some(Segment {
+        from: t,
+        end,
+        offset,
+    })
 }
 
 /// The first open interval of the wall clock that ends after `local`, merged over midnights:
