@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store::people::{self, Account, Person};
-use crate::store::sessions;
 
 pub const SESSION_COOKIE: &str = "support_session";
 
@@ -147,16 +146,10 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = session_token(&parts.headers).ok_or(ApiError::NotSignedIn)?;
-        let pool = &state.db.pool;
-        let person_id = sessions::person_id(pool, &token_hash(token), jiff::Timestamp::now())
-            .await?
-            .ok_or(ApiError::NotSignedIn)?;
-        let person = people::person(pool, person_id)
-            .await?
-            .ok_or(ApiError::NotSignedIn)?;
-        let account = people::account(pool, person.account_id)
-            .await?
-            .ok_or(ApiError::NotSignedIn)?;
+        let (person, account) =
+            people::by_session(&state.db.pool, &token_hash(token), jiff::Timestamp::now())
+                .await?
+                .ok_or(ApiError::NotSignedIn)?;
         Ok(Self { person, account })
     }
 }

@@ -54,19 +54,40 @@ fn bool_column(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
     }
 }
 
-pub async fn account(pool: &AnyPool, id: i64) -> Result<Option<Account>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, name, level, tsm, country FROM accounts WHERE id = $1")
-        .bind(id)
+fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account, sqlx::Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    Ok(Account {
+        id: row.try_get(column("id").as_str())?,
+        name: row.try_get(column("name").as_str())?,
+        level: u8::try_from(row.try_get::<i64, _>(column("level").as_str())?).unwrap_or(1),
+        tsm: row.try_get::<i64, _>(column("tsm").as_str())? != 0,
+        country: row.try_get(column("country").as_str())?,
+    })
+}
+
+/// The person and account of a live session, in one query (every signed-in request runs it).
+pub async fn by_session(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: jiff::Timestamp,
+) -> Result<Option<(Person, Account)>, sqlx::Error> {
+    let sql = concat!(
+        "SELECT ",
+        person_columns!(),
+        ", a.name AS account_name, a.level AS account_level, \
+         a.tsm AS account_tsm, a.country AS account_country \
+         FROM sessions s JOIN people p ON p.id = s.person_id \
+         JOIN accounts a ON a.id = p.account_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    let row = sqlx::query(sql)
+        .bind(token_hash)
+        .bind(to_micros(now))
         .fetch_optional(pool)
         .await?;
     row.map(|row| {
-        Ok(Account {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            level: u8::try_from(row.try_get::<i64, _>("level")?).unwrap_or(1),
-            tsm: row.try_get::<i64, _>("tsm")? != 0,
-            country: row.try_get("country")?,
-        })
+        // `account_id` is the person's column, the account's own id.
+        Ok((person_from_row(&row)?, account_from_row(&row, "account_")?))
     })
     .transpose()
 }

@@ -24,19 +24,6 @@ pub async fn create(
     Ok(())
 }
 
-/// The person a live session belongs to.
-pub async fn person_id(
-    pool: &AnyPool,
-    token_hash: &str,
-    now: jiff::Timestamp,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT person_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash)
-        .bind(to_micros(now))
-        .fetch_optional(pool)
-        .await
-}
-
 pub async fn delete(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
