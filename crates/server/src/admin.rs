@@ -74,7 +74,7 @@ pub async fn create_account(
         person_name: &person_name,
         password_hash: &hash,
     };
-    match people::create_account(&db.pool, new, jiff::Timestamp::now()).await {
+    match people::create_account(&db.writer, new, jiff::Timestamp::now()).await {
         Ok((account, _)) => Ok(account),
         Err(AddError::EmailTaken(email)) => Err(AdminError::EmailExists(email)),
         Err(AddError::Database(error)) => Err(error.into()),
@@ -88,8 +88,8 @@ pub async fn reset_password(db: &Db, email: &str, password: &Password) -> Result
         return Err(AdminError::NoSuchPerson(email.to_string()));
     };
     let hash = hash(password).await?;
-    people::set_password(&db.pool, &email, &hash).await?;
-    sessions::delete_for_person(&db.pool, person.id).await?;
+    people::set_password(&db.writer, &email, &hash).await?;
+    sessions::delete_for_person(&db.writer, person.id).await?;
     Ok(())
 }
 

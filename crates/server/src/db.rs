@@ -38,10 +38,15 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// A connection pool and which database is behind it.
+/// Connection pools and which database is behind them.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// For reads.
     pub pool: AnyPool,
+    /// For writes. On SQLite one connection, so writers queue in the pool instead of
+    /// sleeping in SQLite's busy handler (which makes latency spike under load); on PostgreSQL
+    /// the same pool as `pool`.
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -77,42 +82,57 @@ impl Db {
             return Err(DbError::UnknownScheme(url.to_owned()));
         };
         let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|connection, _| {
-                        Box::pin(async move {
-                            // WAL lets readers go on while one writer commits; synchronous=FULL
-                            // makes each commit durable before the answer leaves.
-                            connection
-                                .execute(sqlx::raw_sql(
-                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                                ))
-                                .await?;
-                            Ok(())
-                        })
-                    })
+                let writer = sqlite_pool(1)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(DbError::Connect)?;
+                let pool = sqlite_pool(8)
                     .connect_with(options)
                     .await
+                    .map_err(DbError::Connect)?;
+                (pool, writer)
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
+                    .map_err(DbError::Connect)?;
+                (pool.clone(), pool)
             }
-        }
-        .map_err(DbError::Connect)?;
+        };
         match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&writer).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&writer).await?,
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
+}
+
+fn sqlite_pool(size: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                // WAL lets readers go on while one writer commits; synchronous=FULL makes each
+                // commit durable before the answer leaves.
+                connection
+                    .execute(sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    ))
+                    .await?;
+                Ok(())
+            })
+        })
 }
 
 /// An instant as stored: microseconds since the Unix epoch.

@@ -98,7 +98,7 @@ pub async fn add(
         is_contact: new.is_contact,
         can_manage_contacts: new.can_manage_contacts,
     };
-    let pool = &state.db.pool;
+    let pool = &state.db.writer;
     match people::by_email(pool, &email).await? {
         Some((person, _)) if person.account_id == signed_in.account.id => {
             let person = people::change_flags(pool, signed_in.account.id, person.id, &flags)
@@ -172,7 +172,7 @@ pub async fn change(
     ApiJson(change): ApiJson<ContactChange>,
 ) -> Result<Json<ContactView>, ApiError> {
     signed_in.require_manager()?;
-    let pool = &state.db.pool;
+    let pool = &state.db.writer;
     let person = people::person(pool, id)
         .await?
         .filter(|p| p.account_id == signed_in.account.id)
@@ -204,7 +204,7 @@ pub async fn remove(
         is_contact: false,
         can_manage_contacts: false,
     };
-    people::change_flags(&state.db.pool, signed_in.account.id, id, &flags)
+    people::change_flags(&state.db.writer, signed_in.account.id, id, &flags)
         .await
         .map_err(change_error)?;
     Ok(StatusCode::NO_CONTENT)

@@ -56,7 +56,7 @@ pub async fn sign_in(
     let expires = now
         .checked_add(jiff::SignedDuration::try_from(lifetime).unwrap_or_default())
         .unwrap_or(now);
-    sessions::create(&state.db.pool, &token_hash, person.id, now, expires).await?;
+    sessions::create(&state.db.writer, &token_hash, person.id, now, expires).await?;
     tracing::info!(person = person.id, "signed in");
     let mut headers = HeaderMap::new();
     auth::set_cookie(
@@ -72,7 +72,7 @@ pub async fn sign_out(
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = auth::session_token(&request_headers) {
-        sessions::delete(&state.db.pool, &auth::token_hash(token)).await?;
+        sessions::delete(&state.db.writer, &auth::token_hash(token)).await?;
     }
     let mut headers = HeaderMap::new();
     auth::set_cookie(

@@ -264,7 +264,7 @@ pub async fn create(
             format!("/api/tickets/{id}"),
         )
     };
-    match tickets::create(pool, &row, idempotency.as_ref(), answer).await? {
+    match tickets::create(&state.db.writer, &row, idempotency.as_ref(), answer).await? {
         Created::New(answer) => {
             tracing::info!(person = person.id, status, location = %answer.location, "ticket created");
             Ok(stored_answer(answer))
@@ -390,7 +390,7 @@ pub async fn approve(
     let now = crate::db::now();
     let due = quote_due(&state, &signed_in.account, &kind, now)?;
     let ticket = tickets::decide(
-        pool,
+        &state.db.writer,
         signed_in.account.id,
         id,
         signed_in.person.id,
@@ -450,7 +450,7 @@ pub async fn reject(
     )
     .map_err(|problem| ApiError::invalid("reason", &problem))?;
     let ticket = tickets::decide(
-        &state.db.pool,
+        &state.db.writer,
         signed_in.account.id,
         id,
         signed_in.person.id,
