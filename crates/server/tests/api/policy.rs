@@ -102,7 +102,43 @@ async fn bad_quote_parameters_are_422_naming_each(backend: Backend) {
     }
 }
 
+async fn a_policy_file_replaces_the_embedded_one_and_a_broken_one_stops_startup(backend: Backend) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let file = folder.path().join("policy.toml");
+    let text = support_rules::DEFAULT_POLICY_TOML.replace("+351 800 780 555", "+351 800 000 000");
+    std::fs::write(&file, text).expect("write the policy");
+    let path = file.clone();
+    let app = crate::helpers::spawn_app_with(backend, move |settings| {
+        settings.policy_file = Some(path);
+    })
+    .await;
+    let manager = app.manager().await;
+    let me: Value = manager
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["phone"]["number"], "+351 800 000 000");
+
+    std::fs::write(&file, "[calendars]\nnonsense = 1\n").expect("write a broken policy");
+    let settings = support_server::config::Settings {
+        port: 0,
+        database_url: format!("sqlite://{}/x.db", folder.path().display()),
+        policy_file: Some(file),
+        ..support_server::config::Settings::default()
+    };
+    let error = support_server::startup::Application::build(&settings)
+        .await
+        .err()
+        .expect("a broken policy stops startup");
+    assert!(error.to_string().contains("policy.toml"), "{error}");
+}
+
 on_both!(
+    a_policy_file_replaces_the_embedded_one_and_a_broken_one_stops_startup,
     the_policy_has_a_strong_etag_and_304_when_unchanged,
     a_quote_is_the_rules_answer,
     bad_quote_parameters_are_422_naming_each,
