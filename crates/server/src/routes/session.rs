@@ -47,6 +47,7 @@ pub async fn sign_in(
             .await
             .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let Some(person) = person.filter(|_| matches) else {
+        tracing::info!(client = %client.ip(), "sign-in refused: wrong email or password");
         return Err(ApiError::WrongCredentials);
     };
     let (token, token_hash) =
@@ -56,6 +57,7 @@ pub async fn sign_in(
     let expires = now
         .checked_add(jiff::SignedDuration::try_from(lifetime).unwrap_or_default())
         .unwrap_or(now);
+    sessions::delete_expired(&state.db.writer, now).await?;
     sessions::create(&state.db.writer, &token_hash, person.id, now, expires).await?;
     tracing::info!(person = person.id, "signed in");
     let mut headers = HeaderMap::new();

@@ -24,6 +24,15 @@ pub async fn create(
     Ok(())
 }
 
+/// Forgets the sessions that have expired.
+pub async fn delete_expired(pool: &AnyPool, now: jiff::Timestamp) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(to_micros(now))
+        .execute(pool)
+        .await?;
+    Ok(result.rows_affected())
+}
+
 pub async fn delete(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)

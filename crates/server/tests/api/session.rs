@@ -181,7 +181,29 @@ async fn sign_in_attempts_are_limited_per_client_ip(backend: Backend) {
     problem(response, 429).await;
 }
 
+async fn an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let seeded = app.create_account("ana@example.com", 3, false, "PT").await;
+    let client = app.sign_in(&seeded.email).await;
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&app.db.writer)
+        .await
+        .expect("expire");
+    problem(
+        client.get(app.url("/api/me")).send().await.expect("me"),
+        401,
+    )
+    .await;
+    app.sign_in(&seeded.email).await;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 1, "only the new session is left");
+}
+
 on_both!(
+    an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in,
     signing_in_sets_a_strict_http_only_cookie_and_me_describes_the_person,
     a_wrong_password_or_unknown_email_is_401_and_sets_no_cookie,
     signing_out_ends_the_session_in_the_database,
