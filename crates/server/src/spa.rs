@@ -101,12 +101,16 @@ pub fn move_inline_scripts(html: &str) -> (String, HashMap<String, Arc<str>>) {
     (page, scripts)
 }
 
-/// Does the file name carry a content hash (Trunk's `name-<16 hex>.ext`)?
+/// Does the file name carry a content hash (Trunk's `name-<hex>.ext`, `name-<hex>_bg.wasm`)?
+/// Trunk writes a 64-bit hash in hex without leading zeros, so usually 15 or 16 digits.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
-    stem.split(['-', '_'])
-        .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.split(['-', '_']).any(|part| {
+        (12..=64).contains(&part.len())
+            && part.bytes().all(|b| b.is_ascii_hexdigit())
+            && part.bytes().any(|b| b.is_ascii_digit())
+    })
 }
 
 /// Every path outside `/api/`.
@@ -179,6 +183,7 @@ await init();
     fn only_names_with_a_content_hash_count_as_hashed() {
         assert!(is_hashed("/support-spa-3f2c9a1b0d4e5f67_bg.wasm"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(is_hashed("/support-spa-b6f97119fc99bbe.js"), "15 digits");
         assert!(!is_hashed("/favicon.ico"));
         assert!(!is_hashed("/app-0123abcd.js"));
     }

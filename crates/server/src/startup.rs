@@ -16,7 +16,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Settings;
 use crate::db::{Db, DbError};
@@ -135,10 +135,9 @@ impl AppState {
             })
             .map(|phone| CallNow {
                 number: phone.number.clone(),
-                instruction: format!(
-                    "This is an urgent incident: call support now on {} and give the ticket number.",
-                    phone.number
-                ),
+                instruction: "Urgent incidents are worked by phone: call this number now and \
+                              give your ticket number."
+                    .to_owned(),
             })
     }
 
@@ -205,14 +204,16 @@ pub fn router(state: AppState) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let id = request
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(CatchPanicLayer::custom(|_| {
