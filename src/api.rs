@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use support_rules::Policy;
 
 /// Why a call to the server did not give an answer the SPA can use.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -27,10 +28,11 @@ pub enum ApiError {
     Decode(String),
 }
 
+/// One wrong field of a `validation` problem, as the server words it ("is required").
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub problem: String,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +93,17 @@ pub async fn health() -> Result<Health, ApiError> {
     get("/api/health").await
 }
 
+/// The support policy in force, with the data of the time zones its calendars use, so that
+/// every figure the SPA shows is computed by the same rules as the server's.
+pub async fn policy() -> Result<Policy, ApiError> {
+    let text = send(Request::get("/api/policy").build())
+        .await?
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    Policy::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Credentials {
     pub email: String,
@@ -115,6 +128,8 @@ pub struct Me {
     pub account: Account,
     pub is_contact: bool,
     pub can_manage_contacts: bool,
+    /// The support number for the account's country, when the policy has one.
+    pub phone: Option<AccountPhone>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -125,11 +140,16 @@ pub struct Person {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Account {
-    #[serde(default)]
-    pub name: Option<String>,
+    pub name: String,
     pub level: u8,
     pub tsm: bool,
     pub country: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccountPhone {
+    pub number: String,
+    pub toll_free: bool,
 }
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -154,13 +174,19 @@ pub struct NewTicket {
     pub language: String,
 }
 
+/// The answer to a new ticket: the ticket, and for an urgent incident the number to call.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CreatedTicket {
-    pub id: i64,
-    pub status: String,
-    pub first_response_due: String,
+    #[serde(flatten)]
+    pub ticket: Ticket,
     #[serde(default)]
-    pub phone: Option<String>,
+    pub call_now: Option<CallNow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CallNow {
+    pub number: String,
+    pub instruction: String,
 }
 
 /// Files a ticket. The same `idempotency_key` on a retry returns the first answer instead
@@ -187,10 +213,21 @@ pub struct Ticket {
     #[serde(default)]
     pub service: Option<String>,
     pub subject: String,
+    pub description: String,
+    pub language: String,
     pub status: String,
-    pub first_response_due: String,
+    pub created_at: String,
+    /// `None` while the ticket waits for a contact's approval: its clock has not started.
+    pub first_response_due: Option<String>,
+    pub submitter: Submitter,
     #[serde(default)]
-    pub description: Option<String>,
+    pub rejection_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Submitter {
+    pub name: String,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -212,12 +249,21 @@ pub enum Decision {
     Reject,
 }
 
-pub async fn decide(id: i64, decision: Decision) -> Result<Ticket, ApiError> {
-    let verb = match decision {
-        Decision::Approve => "approve",
-        Decision::Reject => "reject",
+#[derive(Serialize)]
+struct Rejection<'a> {
+    reason: &'a str,
+}
+
+/// Approves or rejects a ticket that waits for approval; a rejection carries its reason.
+pub async fn decide(id: i64, decision: Decision, reason: String) -> Result<Ticket, ApiError> {
+    let request = match decision {
+        Decision::Approve => Request::post(&format!("/api/tickets/{id}/approve")).build(),
+        Decision::Reject => with_body(
+            Request::post(&format!("/api/tickets/{id}/reject")),
+            &Rejection { reason: &reason },
+        ),
     };
-    json(send(Request::post(&format!("/api/tickets/{id}/{verb}")).build()).await?).await
+    json(send(request).await?).await
 }
 
 /// A technical contact of the account.
@@ -225,9 +271,10 @@ pub async fn decide(id: i64, decision: Decision) -> Result<Ticket, ApiError> {
 pub struct Contact {
     pub id: i64,
     pub email: String,
-    #[serde(default)]
-    pub name: Option<String>,
+    pub name: String,
     pub can_manage_contacts: bool,
+    /// `false` until the person has a password, so they cannot sign in yet.
+    pub can_sign_in: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,7 +9,7 @@ use crate::components::field::focus;
 use crate::i18n::{Lang, provide_i18n, t, use_i18n};
 use crate::pages;
 use crate::session::use_session;
-use crate::{clock, prefs, session};
+use crate::{clock, policy, prefs, session};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     clock::provide_clock();
     prefs::provide_prefs();
     session::provide_session();
+    policy::provide_policy();
     view! {
         <Router>
             <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>

@@ -6,6 +6,7 @@ mod clock;
 mod components;
 mod i18n;
 mod pages;
+mod policy;
 mod prefs;
 mod session;
 mod storage;

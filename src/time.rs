@@ -56,6 +56,57 @@ pub fn date_time(ms: f64, zone: &str, lang: Lang) -> String {
     )
 }
 
+/// "Tue 24" / "24日(火)": a day of the timeline.
+pub fn weekday_day(ms: f64, zone: &str, lang: Lang) -> String {
+    format_with(ms, zone, lang, &[("weekday", "short"), ("day", "numeric")])
+}
+
+/// The local midnight that starts the day of `ms` in `zone` (read off the browser's
+/// formatter, so a zone the app has no data for still works).
+pub fn start_of_day(ms: f64, zone: &str) -> f64 {
+    let clock = format_with(
+        ms,
+        zone,
+        Lang::En,
+        &[
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("second", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    );
+    let seconds = clock
+        .split(':')
+        .map(|part| part.trim().parse::<u32>().unwrap_or(0))
+        .fold(0, |total, part| total * 60 + part);
+    (ms / 1000.0).floor() * 1000.0 - f64::from(seconds) * 1000.0
+}
+
+/// A country's name in the visitor's language ("Portugal", "ポルトガル"), by its ISO 3166
+/// code, from the browser's `Intl.DisplayNames`; the code itself if the browser has none.
+pub fn country_name(code: &str, lang: Lang) -> String {
+    let name = || -> Option<String> {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: Function = Reflect::get(&intl, &"DisplayNames".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let locales = Array::of1(&JsValue::from_str(locale(lang)));
+        let arguments = Array::of2(&locales, &options(&[("type", "region")]));
+        let names = Reflect::construct(&constructor, &arguments).ok()?;
+        let of: Function = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
+        of.call1(&names, &JsValue::from_str(code)).ok()?.as_string()
+    };
+    name().unwrap_or_else(|| code.to_owned())
+}
+
+/// The region of the browser's preferred language ("PT" for "pt-PT"), if it names one.
+pub fn browser_region() -> Option<String> {
+    let language = web_sys::window()?.navigator().language()?;
+    let region = language.split(['-', '_']).nth(1)?;
+    (region.len() == 2).then(|| region.to_ascii_uppercase())
+}
+
 /// The zone the browser runs in, e.g. "Europe/Lisbon".
 pub fn browser_zone() -> String {
     let format = Intl::DateTimeFormat::new(&Array::new(), &Object::new());

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::clock::use_clock;
-use crate::i18n::use_i18n;
+use crate::i18n::{t, use_i18n};
 use crate::prefs::use_prefs;
 use crate::time;
 
@@ -29,6 +29,19 @@ pub fn Due(at: f64) -> impl IntoView {
                 }}
             </span>
         </span>
+    }
+}
+
+/// A ticket's deadline, or why it has none yet: a ticket waiting for approval has no
+/// running clock.
+#[component]
+pub fn DueOrPending(at: Option<String>) -> impl IntoView {
+    match at {
+        Some(at) => view! { <Due at=parse_instant(&at)/> }.into_any(),
+        None => view! {
+            <span class="due muted">{t("when a technical contact approves it", "テクニカルコンタクトの承認後に決まります")}</span>
+        }
+        .into_any(),
     }
 }
 

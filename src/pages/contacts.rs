@@ -42,7 +42,8 @@ fn ContactList(can_manage: bool) -> impl IntoView {
         let manages = contact.can_manage_contacts;
         view! {
             <li class="contact">
-                <span>{contact.email.clone()} {contact.name.clone().map(|n| format!(" ({n})"))}</span>
+                <span>{contact.email.clone()} {(!contact.name.is_empty()).then(|| format!(" ({})", contact.name))}
+                    {(!contact.can_sign_in).then(|| view! { <span class="muted">{t(" · cannot sign in yet", " · まだサインインできません")}</span> })}</span>
                 {if can_manage {
                     view! {
                         <label>
@@ -95,7 +96,7 @@ fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
                 ApiError::Problem { errors, .. } => errors
                     .iter()
                     .find(|e| e.field == "email")
-                    .map(|e| e.message.clone())
+                    .map(|e| e.problem.clone())
                     .unwrap_or_else(|| problem.to_string()),
                 other => other.to_string(),
             };

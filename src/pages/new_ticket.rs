@@ -6,10 +6,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
+use support_rules::{SupportLevel, TicketField};
+
 use crate::api::{self, ApiError, CreatedTicket, NewTicket};
 use crate::clock::use_clock;
+use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind};
 use crate::components::field::{Field, Kind, focus};
+use crate::components::kind_choice::KindChoice;
 use crate::i18n::{I18n, t, use_i18n};
+use crate::policy::{tel_href, use_policy};
 use crate::prefs::use_prefs;
 use crate::session::use_session;
 use crate::{storage, time};
@@ -125,18 +130,19 @@ impl Draft {
     }
 }
 
-/// The server's limits for each text field: (name, required, maximum characters).
-const TEXT_RULES: [(&str, bool, usize); 6] = [
-    ("subject", true, 200),
-    ("description", true, 10_000),
-    ("environment", true, 200),
-    ("platform_version", true, 50),
-    ("impact", true, 2_000),
-    ("steps_to_reproduce", false, 10_000),
+/// The text fields of this form, by the ids the policy and the server give them.
+const TEXT_FIELDS: [&str; 6] = [
+    "subject",
+    "description",
+    "environment",
+    "platform_version",
+    "impact",
+    "steps_to_reproduce",
 ];
 
-/// The same checks the server makes, so the visitor learns of a problem before sending.
-fn validate(ticket: &NewTicket, i: I18n) -> Vec<(&'static str, String)> {
+/// The same checks the server makes with the policy's ticket fields, so the visitor learns
+/// of a problem before sending.
+fn validate(ticket: &NewTicket, fields: &[TicketField], i: I18n) -> Vec<(&'static str, String)> {
     let mut errors = Vec::new();
     if ticket.kind == "request" && ticket.service.as_deref().unwrap_or("").is_empty() {
         errors.push((
@@ -156,7 +162,11 @@ fn validate(ticket: &NewTicket, i: I18n) -> Vec<(&'static str, String)> {
         &ticket.impact,
         &ticket.steps_to_reproduce,
     ];
-    for ((name, required, max), value) in TEXT_RULES.into_iter().zip(values) {
+    for (name, value) in TEXT_FIELDS.into_iter().zip(values) {
+        let Some(field) = fields.iter().find(|field| field.id == name) else {
+            continue;
+        };
+        let (required, max) = (field.required, field.max_chars as usize);
         let length = value.chars().count();
         if required && length == 0 {
             errors.push((name, i.t("Required.", "入力してください。").to_owned()));
@@ -204,6 +214,7 @@ pub fn NewTicket() -> impl IntoView {
 fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
     let i = use_i18n();
     let session = use_session();
+    let policy = use_policy();
     let form = Form::load(i);
     Effect::new(move |_| {
         if let Ok(text) = serde_json::to_string(&form.draft()) {
@@ -236,7 +247,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             {
                 let known: Vec<(&'static str, String)> = fields
                     .iter()
-                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.message.clone())))
+                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.problem.clone())))
                     .collect();
                 if let Some((first, _)) = known.first() {
                     focus(first);
@@ -256,7 +267,12 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         }
         failure.set(None);
         let ticket = form.draft().ticket();
-        let found = validate(&ticket, i);
+        // Without the policy the server alone checks the ticket.
+        let fields = policy.get().and_then(Result::ok);
+        let fields = fields
+            .as_ref()
+            .map_or(&[][..], |policy| policy.ticket_fields());
+        let found = validate(&ticket, fields, i);
         if let Some((first, _)) = found.first() {
             focus(first);
             errors.set(found);
@@ -271,6 +287,16 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         submit.dispatch_local((ticket, key));
     };
     let signed_out = move || matches!(session.me(), Some(Err(ApiError::SignedOut)));
+    // The live quote for the signed-in account and what the form says now.
+    let quoted = Signal::derive(move || {
+        let account = session.signed_in()?.account;
+        let kind = ticket_kind(&form.kind.get(), &form.severity.get(), &form.service.get())?;
+        Some(Quoted {
+            level: SupportLevel::try_from(account.level).ok()?,
+            tsm: account.tsm,
+            kind,
+        })
+    });
     view! {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">
@@ -286,46 +312,13 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             )}</p>
         })}
         <form class="form" on:submit=on_submit novalidate>
-            <fieldset>
-                <legend>{t("Ticket type", "チケットの種類")}</legend>
-                <div class="choices">
-                    {[("incident", "Incident", "インシデント"), ("question", "Question", "質問"), ("request", "Request", "リクエスト")]
-                        .into_iter()
-                        .map(|(value, en, ja)| view! {
-                            <label>
-                                <input
-                                    type="radio"
-                                    name="type"
-                                    value=value
-                                    prop:checked=move || form.kind.get() == value
-                                    on:change=move |_| form.kind.set(value.to_owned())
-                                />
-                                {t(en, ja)}
-                            </label>
-                        })
-                        .collect_view()}
-                </div>
-            </fieldset>
-            <Show when=move || form.kind.get() == "incident">
-                <div class="field">
-                    <label for="severity">{t("Severity", "重要度")}</label>
-                    <select id="severity" prop:value=move || form.severity.get() on:change=move |event| form.severity.set(event_target_value(&event))>
-                        <option value="urgent">{t("Urgent (production down)", "緊急(本番停止)")}</option>
-                        <option value="high">{t("High", "高")}</option>
-                        <option value="normal">{t("Normal", "中")}</option>
-                        <option value="low">{t("Low", "低")}</option>
-                    </select>
-                </div>
-            </Show>
-            <Show when=move || form.kind.get() == "request">
-                <Field id="service" en="Catalog service" ja="サービス" kind=Kind::Line value=form.service error=error_of("service") required=true/>
-            </Show>
+            <KindChoice kind=form.kind severity=form.severity service=form.service ids=("type", "severity", "service") service_error=error_of("service")/>
             <Field id="subject" en="Subject" ja="件名" kind=Kind::Line value=form.subject error=error_of("subject") required=true/>
             <Field id="description" en="Description" ja="説明" kind=Kind::Text value=form.description error=error_of("description") required=true
                 hint=("What happens, and what did you expect?", "何が起きていて、本来はどうなるはずですか。")/>
-            <Field id="environment" en="Environment (name or URL)" ja="環境(名前またはURL)" kind=Kind::Line value=form.environment error=error_of("environment") required=true/>
-            <Field id="platform_version" en="Platform version" ja="プラットフォームのバージョン" kind=Kind::Line value=form.platform_version error=error_of("platform_version") required=true/>
-            <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact") required=true/>
+            <Field id="environment" en="Environment (name or URL)" ja="環境(名前またはURL)" kind=Kind::Line value=form.environment error=error_of("environment")/>
+            <Field id="platform_version" en="Platform version" ja="プラットフォームのバージョン" kind=Kind::Line value=form.platform_version error=error_of("platform_version")/>
+            <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact")/>
             <Field id="steps_to_reproduce" en="Steps to reproduce" ja="再現手順" kind=Kind::Text value=form.steps_to_reproduce error=error_of("steps_to_reproduce")/>
             <div class="field">
                 <label for="language">{t("Preferred language", "希望する言語")}</label>
@@ -344,6 +337,16 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
                 };
                 view! { <p id="submit-error" class="status-error" role="alert">{text}</p> }
             })}
+            <section class="expected-box" aria-labelledby="expected-heading">
+                <h2 id="expected-heading">{t("Expected response", "回答期限の目安")}</h2>
+                {move || match session.signed_in() {
+                    Some(_) => view! { <ExpectedResponse quoted=quoted/> }.into_any(),
+                    None => view! {
+                        <p class="muted">{t("Sign in to see by when support responds to your account.", "サインインすると、アカウントの回答期限が表示されます。")}</p>
+                    }
+                    .into_any(),
+                }}
+            </section>
             <button type="submit" class="primary" disabled=move || submit.pending().get()>
                 {move || if submit.pending().get() { i.t("Sending…", "送信しています…") } else { i.t("Submit ticket", "チケットを送信") }}
             </button>
@@ -374,7 +377,11 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let i = use_i18n();
     let clock = use_clock();
     let prefs = use_prefs();
-    let due = js_sys::Date::parse(&ticket.first_response_due);
+    let CreatedTicket { ticket, call_now } = ticket;
+    let due = ticket
+        .first_response_due
+        .as_deref()
+        .map(js_sys::Date::parse);
     let pending = ticket.status == "pending_approval";
     let href = format!("/tickets/{}", ticket.id);
     // The form the keyboard was in is gone: continue from the answer.
@@ -382,21 +389,24 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     view! {
         <section id="confirmation" class="confirmation" aria-live="polite" tabindex="-1">
             <h2>{t("Ticket filed", "チケットを受け付けました")}" #" {ticket.id}</h2>
-            <p>
-                {t("First response by ", "最初の回答期限: ")}
-                <time>{move || time::date_time(due, &prefs.zone.get(), i.lang())}</time>
-                " ("{t("in ", "あと")}{move || time::duration(due - clock.now_ms(), i.lang())}")"
-            </p>
+            {due.map(|due| view! {
+                <p>
+                    {t("First response by ", "最初の回答期限: ")}
+                    <time>{move || time::date_time(due, &prefs.zone.get(), i.lang())}</time>
+                    " ("{t("in ", "あと")}{move || time::duration(due - clock.now_ms(), i.lang())}")"
+                </p>
+            })}
             {pending.then(|| view! {
                 <p class="notice">{t(
                     "This ticket awaits the approval of one of the account's technical contacts.",
                     "このチケットはアカウントのテクニカルコンタクトの承認待ちです。",
                 )}</p>
             })}
-            {ticket.phone.map(|phone| view! {
+            {call_now.map(|call| view! {
                 <p class="call-now" role="alert">
                     {t("Urgent: call support now at ", "緊急: 今すぐサポートにお電話ください ")}
-                    <a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a>
+                    <a href=tel_href(&call.number)>{call.number.clone()}</a>
+                    " "{call.instruction.clone()}
                 </p>
             })}
             <p><A href=href>{t("See the ticket", "チケットを見る")}</A>" · "<A href="/tickets">{t("My tickets", "マイチケット")}</A></p>

@@ -3,8 +3,59 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::unfinished::Unfinished;
-use crate::i18n::t;
+use std::sync::Arc;
+
+use support_rules::{PhoneKind, Policy};
+
+use crate::i18n::{t, use_i18n};
+use crate::policy::{tel_href, with_policy};
+use crate::{storage, time};
+
+const COUNTRY_KEY: &str = "support.country";
+
+/// Where a time zone is, for the countries with a support number (the zone says more about
+/// where a visitor is than the language: en-US is spoken everywhere).
+const ZONE_COUNTRIES: [(&str, &str); 24] = [
+    ("Europe/Lisbon", "PT"),
+    ("Atlantic/Madeira", "PT"),
+    ("Atlantic/Azores", "PT"),
+    ("Europe/Amsterdam", "NL"),
+    ("Europe/London", "GB"),
+    ("Europe/Berlin", "DE"),
+    ("Europe/Helsinki", "FI"),
+    ("Asia/Dubai", "AE"),
+    ("Asia/Tokyo", "JP"),
+    ("Asia/Singapore", "SG"),
+    ("Asia/Kuala_Lumpur", "MY"),
+    ("Africa/Johannesburg", "ZA"),
+    ("America/Sao_Paulo", "BR"),
+    ("America/New_York", "US"),
+    ("America/Chicago", "US"),
+    ("America/Denver", "US"),
+    ("America/Phoenix", "US"),
+    ("America/Los_Angeles", "US"),
+    ("America/Anchorage", "US"),
+    ("Pacific/Honolulu", "US"),
+    ("Australia/Sydney", "AU"),
+    ("Australia/Melbourne", "AU"),
+    ("Australia/Brisbane", "AU"),
+    ("Australia/Perth", "AU"),
+];
+
+/// The visitor's country: the one they chose, else the one of their time zone, else the
+/// region of their browser's language.
+fn initial_country() -> String {
+    storage::get(COUNTRY_KEY)
+        .or_else(|| {
+            let zone = time::browser_zone();
+            ZONE_COUNTRIES
+                .iter()
+                .find(|(known, _)| *known == zone)
+                .map(|(_, country)| (*country).to_owned())
+        })
+        .or_else(time::browser_region)
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn Options() -> impl IntoView {
@@ -30,10 +81,7 @@ pub fn Options() -> impl IntoView {
                     "緊急のインシデントは、チケットを作成してからお電話ください。どの番号も同じサポートチームにつながります。",
                 )}
             </p>
-            <Unfinished
-                en="The phone numbers come with the support policy, which this version cannot load yet."
-                ja="電話番号はサポートポリシーから表示しますが、このバージョンではまだ読み込めません。"
-            />
+            {with_policy(|policy| view! { <PhoneNumbers policy=policy/> })}
         </section>
         <WhoMaySubmit/>
         <section aria-labelledby="languages">
@@ -46,6 +94,97 @@ pub fn Options() -> impl IntoView {
             </p>
         </section>
         <TicketContent/>
+    }
+}
+
+/// The number to call from the visitor's country (changeable), then every number.
+#[component]
+fn PhoneNumbers(policy: Arc<Policy>) -> impl IntoView {
+    let i = use_i18n();
+    let country = RwSignal::new(initial_country());
+    let phones = policy.phone_numbers().to_vec();
+    let mut countries: Vec<String> = phones
+        .iter()
+        .filter_map(|phone| phone.country.clone())
+        .collect();
+    countries.sort();
+    countries.dedup();
+    let current = country.get_untracked();
+    if !current.is_empty() && !countries.contains(&current) {
+        countries.push(current);
+    }
+    let yours = {
+        let policy = policy.clone();
+        move || {
+            let code = country.get();
+            match policy.phone_for_country(&code) {
+                Some(phone) => view! {
+                    <p id="your-phone" class="your-phone">
+                        {i.t("From ", "")}{time::country_name(&code, i.lang())}{i.t(", call toll-free ", "からはフリーダイヤル ")}
+                        <a href=tel_href(&phone.number)>{phone.number.clone()}</a>
+                        {i.t("", "におかけください")}
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <p id="your-phone" class="your-phone">{i.t(
+                        "There is no toll-free number for your country: call one of the international numbers below, or use the free-call app.",
+                        "お住まいの国にはフリーダイヤルがありません。下記の国際番号か無料通話アプリをご利用ください。",
+                    )}</p>
+                }
+                .into_any(),
+            }
+        }
+    };
+    let kind_text = move |kind: PhoneKind| match kind {
+        PhoneKind::TollFree => i.t("toll-free", "フリーダイヤル"),
+        PhoneKind::International => i.t("international", "国際"),
+        PhoneKind::App => i.t("free-call app", "無料通話アプリ"),
+    };
+    view! {
+        <p class="picker">
+            <label for="country">{t("Your country", "国")}</label>
+            <select
+                id="country"
+                prop:value=move || country.get()
+                on:change=move |event| {
+                    let chosen = event_target_value(&event);
+                    storage::set(COUNTRY_KEY, &chosen);
+                    country.set(chosen);
+                }
+            >
+                <option value="">{t("Other", "その他")}</option>
+                {countries.into_iter().map(|code| {
+                    let value = code.clone();
+                    view! { <option value=value>{move || time::country_name(&code, i.lang())}</option> }
+                }).collect_view()}
+            </select>
+        </p>
+        {yours}
+        <div class="table-scroll">
+            <table class="phone-table">
+                <caption>{t("Every number reaches the same team", "どの番号も同じチームにつながります")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("Country", "国")}</th>
+                        <th scope="col">{t("Number", "番号")}</th>
+                        <th scope="col">{t("Kind", "種類")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {phones.into_iter().map(|phone| {
+                        let kind = phone.kind;
+                        view! {
+                            <tr>
+                                <td>{move || phone.country.as_deref().map(|code| time::country_name(code, i.lang())).unwrap_or_else(|| i.t("anywhere", "全世界").to_owned())}</td>
+                                <td><a href=tel_href(&phone.number)>{phone.number.clone()}</a></td>
+                                <td>{move || kind_text(kind)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError, Credentials, Me};
 use crate::i18n::{t, use_i18n};
+use crate::policy::tel_href;
 use crate::session::use_session;
 
 #[component]
@@ -32,11 +33,18 @@ fn SignedIn(me: Me) -> impl IntoView {
     view! {
         <p id="signed-in-as">{t("Signed in as ", "サインイン中: ")} {me.person.name} " (" {me.person.email} ")"</p>
         <dl class="account">
-            {me.account.name.map(|name| view! { <dt>{t("Account", "アカウント")}</dt><dd>{name}</dd> })}
+            <dt>{t("Account", "アカウント")}</dt><dd>{me.account.name}</dd>
             <dt>{t("Support level", "サポートレベル")}</dt>
             <dd>{me.account.level} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
             <dt>{t("Country", "国")}</dt>
             <dd>{me.account.country}</dd>
+            {me.phone.map(|phone| view! {
+                <dt>{t("Support phone", "サポート電話番号")}</dt>
+                <dd>
+                    <a href=tel_href(&phone.number)>{phone.number.clone()}</a>
+                    {phone.toll_free.then(|| i.t(" (toll-free)", "(フリーダイヤル)"))}
+                </dd>
+            })}
             <dt>{t("Role", "役割")}</dt>
             <dd>{move || if me.is_contact { i.t("technical contact", "テクニカルコンタクト") } else { i.t("not a technical contact: your tickets need approval", "テクニカルコンタクトではありません(チケットには承認が必要です)") }}</dd>
         </dl>

@@ -5,14 +5,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
-use crate::components::due::{Due, parse_instant};
+use crate::components::due::{DueOrPending, parse_instant};
 use crate::components::signed_out::{ApiProblem, SignedOut};
 use crate::i18n::{t, use_i18n};
 use crate::pages::tickets::status_text;
+use crate::prefs::use_prefs;
+use crate::time;
 
 #[component]
 pub fn Ticket() -> impl IntoView {
     let i = use_i18n();
+    let prefs = use_prefs();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let ticket = LocalResource::new(move || api::ticket(id()));
@@ -31,13 +34,22 @@ pub fn Ticket() -> impl IntoView {
                                 <dt>{t("Status", "状態")}</dt>
                                 <dd>{let status = ticket.status.clone(); move || status_text(&status, i)}</dd>
                                 <dt>{t("First response by", "回答期限")}</dt>
-                                <dd><Due at=parse_instant(&ticket.first_response_due)/></dd>
+                                <dd><DueOrPending at=ticket.first_response_due.clone()/></dd>
                                 <dt>{t("Type", "種類")}</dt>
                                 <dd>{ticket.kind.clone()} {ticket.severity.clone().map(|s| format!(" · {s}"))} {ticket.service.clone().map(|s| format!(" · {s}"))}</dd>
-                                {ticket.description.clone().map(|d| view! {
-                                    <dt>{t("Description", "説明")}</dt>
-                                    <dd class="prewrap">{d}</dd>
+                                <dt>{t("Submitted", "送信日時")}</dt>
+                                <dd>
+                                    {let at = parse_instant(&ticket.created_at); move || time::date_time(at, &prefs.zone.get(), i.lang())}
+                                    {t(" by ", " · ")}{ticket.submitter.name.clone()}" <"{ticket.submitter.email.clone()}">"
+                                </dd>
+                                <dt>{t("Language", "言語")}</dt>
+                                <dd>{ticket.language.clone()}</dd>
+                                {ticket.rejection_reason.clone().map(|reason| view! {
+                                    <dt>{t("Reason for rejection", "却下の理由")}</dt>
+                                    <dd class="prewrap">{reason}</dd>
                                 })}
+                                <dt>{t("Description", "説明")}</dt>
+                                <dd class="prewrap">{ticket.description.clone()}</dd>
                             </dl>
                         })}
                     </ErrorBoundary>

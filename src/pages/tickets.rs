@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{self, ApiError, Decision, Ticket};
-use crate::components::due::{Due, parse_instant};
+use crate::components::due::DueOrPending;
 use crate::components::signed_out::{ApiProblem, SignedOut};
 use crate::i18n::{I18n, t, use_i18n};
 use crate::session::use_session;
@@ -28,7 +28,14 @@ pub fn Tickets() -> impl IntoView {
 #[component]
 fn TicketLists(is_contact: bool) -> impl IntoView {
     let tickets = LocalResource::new(api::tickets);
-    let decide = Action::new_local(|(id, decision): &(i64, Decision)| api::decide(*id, *decision));
+    let i = use_i18n();
+    let decide = Action::new_local(move |(id, decision): &(i64, Decision)| {
+        let reason = i.t(
+            "Rejected by a technical contact of the account.",
+            "アカウントのテクニカルコンタクトが却下しました。",
+        );
+        api::decide(*id, *decision, reason.to_owned())
+    });
     Effect::new(move |_| {
         if decide.value().get().is_some() {
             tickets.refetch();
@@ -100,7 +107,7 @@ fn TicketRow(
         <li class="ticket" data-ticket-id=id>
             <A href=format!("/tickets/{id}")>"#" {id} " " {ticket.subject.clone()}</A>
             <span class=status_class>{move || status_text(&status, i)}</span>
-            <span>{t("First response by ", "回答期限: ")}<Due at=parse_instant(&ticket.first_response_due)/></span>
+            <span>{t("First response by ", "回答期限: ")}<DueOrPending at=ticket.first_response_due.clone()/></span>
             {decide.map(|decide| view! {
                 <span class="actions">
                     <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve)); }>

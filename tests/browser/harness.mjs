@@ -1,6 +1,6 @@
 // Shared by the browser tests: starts the real server binary on a free port with a fresh
 // data folder, and launches Debian's Chromium (no test tool downloads a browser).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,11 +15,16 @@ if (!serverBin || !dist) {
   throw new Error('SUPPORT_SERVER_BIN and SUPPORT_DIST must be set: run the browser tests with `cargo xtask test`');
 }
 
-/** Starts `support-server serve` on port 0 and resolves once it listens. */
+/**
+ * Starts `support-server serve` on port 0 with a fresh SQLite database of its own and
+ * resolves once it listens.
+ */
 export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-browser-'));
+  const dbPath = join(dataDir, 'support.db');
+  const env = { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', DATABASE_URL: `sqlite://${dbPath}` };
   const child = spawn(serverBin, ['serve', '--port', '0', '--dist', dist], {
-    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', DATABASE_URL: `sqlite://${join(dataDir, 'support.db')}` },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -41,9 +46,29 @@ export async function startServer() {
       reject(new Error(`server exited (${code}) before listening:\n${log}`));
     });
   });
+  const admin = (args, password) =>
+    execFileSync(serverBin, ['admin', ...args], { env, input: `${password}\n`, encoding: 'utf8' });
   return {
     url,
     log: () => log,
+    /**
+     * Creates an account and its first technical contact (who may manage contacts) with the
+     * operator's command, as an operator would.
+     */
+    createAccount({ name, level, tsm = false, country, email, contactName, password }) {
+      const args = ['create-account', '--name', name, '--level', String(level), '--country', country, '--email', email];
+      if (tsm) args.push('--tsm');
+      if (contactName) args.push('--contact-name', contactName);
+      admin(args, password);
+    },
+    /** Gives a person (added as a contact or not through the API) a password. */
+    resetPassword(email, password) {
+      admin(['reset-password', '--email', email], password);
+    },
+    /** Answers an SQL query on the server's database, one row a line, columns split by `|`. */
+    sql(query) {
+      return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
@@ -85,11 +110,19 @@ export function watchConsole(page, { allowHttpErrors = false } = {}) {
   return problems;
 }
 
+/** Signs `page`'s browser context in through the real API, as the sign-in form does. */
+export async function signIn(page, url, email, password) {
+  const answer = await page.context().request.post(url + '/api/session', { data: { email, password } });
+  if (answer.status() !== 204) throw new Error(`sign-in of ${email} answered ${answer.status()}: ${await answer.text()}`);
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs axe-core in the page and returns the serious and critical violations, described. */
 export async function seriousA11yViolations(page) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol: the server's Content-Security-Policy rightly
+  // refuses an inline <script> tag.
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const result = await axe.run(document, { resultTypes: ['violations'] });

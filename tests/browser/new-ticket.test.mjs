@@ -20,7 +20,8 @@ test('a missing required field is reported beside it and gets the keyboard focus
   const page = await browser.newPage({ locale: 'en-US' });
   const problems = watchConsole(page, { allowHttpErrors: true });
   await page.goto(server.url + '/tickets/new');
-  await page.getByLabel('Subject').waitFor({ timeout: 15_000 });
+  // The form checks the fields with the policy's limits, once the policy is loaded.
+  await page.getByLabel('Incident').waitFor({ timeout: 15_000 });
   await page.getByLabel('Description').fill('The login page answers 500.');
   await page.getByRole('button', { name: 'Submit ticket' }).click();
   const error = page.locator('#subject-error');

@@ -1,36 +1,29 @@
-// How the new-ticket page handles the answers of `POST /api/tickets` (issue 4's contract):
-// the API is answered by Playwright here, because the server's ticket endpoints have not
-// landed yet; the flow against the real server belongs in a test next to this one.
+// Submitting tickets against the real server: sign in, submit, confirmation, my tickets, and
+// what the database then holds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, startServer, watchConsole } from './harness.mjs';
+import { artifacts, launchBrowser, signIn, startServer, watchConsole } from './harness.mjs';
 
 let server;
 let browser;
 
+const password = 'correct horse battery';
+const ana = 'ana@example.com';
+const bruno = 'bruno@example.com';
+
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
+  // Level 3 with a Technical Success Manager: an urgent incident is due 1 hour after it
+  // arrives, on the round-the-clock calendar, so the deadline does not depend on the day.
+  server.createAccount({ name: 'Example Lda', level: 3, tsm: true, country: 'PT', email: ana, contactName: 'Ana Lima', password });
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const me = {
-  person: { name: 'Ana Lima', email: 'ana@example.com' },
-  account: { name: 'Example Lda', level: 3, tsm: true, country: 'PT' },
-  is_contact: true,
-  can_manage_contacts: true,
-};
-
-async function signedInPage() {
-  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
-  await page.route('**/api/me', (route) => route.fulfill({ json: me }));
-  return page;
-}
 
 async function fillUrgentIncident(page, subject) {
   await page.goto(server.url + '/tickets/new');
@@ -43,18 +36,53 @@ async function fillUrgentIncident(page, subject) {
   await page.getByLabel('Impact: who and what is affected').fill('No customer can order.');
 }
 
-test('a submit retried after a lost answer sends the same Idempotency-Key, then confirms with the deadline and the phone number to call', async () => {
-  const page = await signedInPage();
+test('sign in, submit, confirmation and my tickets: the ticket is in the database with its deadline', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
   const problems = watchConsole(page, { allowHttpErrors: true });
+  await page.goto(server.url + '/signin');
+  await page.getByLabel('Email').fill(ana);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/tickets');
+  await fillUrgentIncident(page, 'Checkout is down');
+  // The live quote of the form: level 3 with a TSM, urgent, 24x7.
+  await page.locator('#expected-response').getByText('Level 3 urgent incidents are handled 24x7 within 1 hour').waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Submit ticket' }).click();
+  const confirmation = page.locator('#confirmation');
+  await confirmation.waitFor({ timeout: 15_000 });
+  const text = await confirmation.textContent();
+  const id = Number(text.match(/#(\d+)/)[1]);
+  assert.match(text, /First response by .* \(in (59 min|1 h 0 min)/);
+  assert.match(text, /call support now at \+351 800 780 555/);
+  const [status, kind, severity, subject, dueAfter] = server
+    .sql(`SELECT status, kind, severity, subject, first_response_due - created_at FROM tickets WHERE id = ${id}`)
+    .split('|');
+  assert.deepEqual([status, kind, severity, subject], ['open', 'incident', 'urgent', 'Checkout is down']);
+  // Microseconds; the rules count whole seconds, so the deadline is the arrival's second + 1 h.
+  assert.ok(Number(dueAfter) > 3599 * 1_000_000 && Number(dueAfter) <= 3600 * 1_000_000, `due ${dueAfter} µs after arrival`);
+  await page.getByRole('link', { name: 'My tickets' }).last().click();
+  const row = page.locator(`#all-tickets ~ ul [data-ticket-id="${id}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  assert.match(await row.textContent(), /Checkout is down.*open.*First response by/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a submit retried after a lost answer files one ticket: same Idempotency-Key, and the confirmation of the first', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+  const problems = watchConsole(page, { allowHttpErrors: true });
+  await signIn(page, server.url, ana, password);
+  const before = Number(server.sql('SELECT count(*) FROM tickets'));
   const sent = [];
   await page.route('**/api/tickets', async (route) => {
     const request = route.request();
     sent.push({ key: request.headers()['idempotency-key'], body: request.postDataJSON() });
-    if (sent.length === 1) return route.abort('connectionreset');
-    return route.fulfill({
-      status: 201,
-      json: { id: 42, status: 'open', first_response_due: '2026-11-27T16:00:00Z', phone: '+351 800 780 555' },
-    });
+    // The server files the first one, but its answer never reaches the browser.
+    if (sent.length === 1) {
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
   });
   await fillUrgentIncident(page, 'Production is down');
   await page.getByRole('button', { name: 'Submit ticket' }).click();
@@ -72,12 +100,11 @@ test('a submit retried after a lost answer sends the same Idempotency-Key, then 
   assert.deepEqual(Object.keys(sent[0].body).sort(), [
     'description', 'environment', 'impact', 'language', 'platform_version', 'severity', 'steps_to_reproduce', 'subject', 'type',
   ]);
-  assert.equal(sent[0].body.type, 'incident');
-  assert.equal(sent[0].body.severity, 'urgent');
+  assert.equal(Number(server.sql('SELECT count(*) FROM tickets')), before + 1, 'one ticket filed');
+  const id = Number(server.sql("SELECT id FROM tickets WHERE subject = 'Production is down'"));
   await page.waitForFunction(() => document.activeElement?.id === 'confirmation');
   const text = await confirmation.textContent();
-  assert.match(text, /#42/);
-  assert.match(text, /First response by Fri, Nov 27, 16:00/);
+  assert.match(text, new RegExp(`#${id}(?!\\d)`));
   assert.match(text, /call support now at \+351 800 780 555/);
   await page.screenshot({ path: join(artifacts, 'ticket-confirmation.png'), fullPage: true });
   // After success the draft is gone: the next ticket starts empty, with a new key.
@@ -88,39 +115,42 @@ test('a submit retried after a lost answer sends the same Idempotency-Key, then 
 });
 
 test('a validation error from the server is shown beside its field, which gets the focus', async () => {
-  const page = await signedInPage();
-  await page.route('**/api/tickets', (route) =>
-    route.fulfill({
-      status: 422,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({
-        type: 'about:blank',
-        title: 'The ticket is not valid',
-        detail: 'One field needs a correction.',
-        errors: [{ field: 'environment', message: 'Name the environment or give its URL.' }],
-      }),
-    }),
-  );
-  await fillUrgentIncident(page, 'Production is down');
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+  await signIn(page, server.url, ana, password);
+  const before = server.sql('SELECT count(*) FROM tickets');
+  await fillUrgentIncident(page, 'Production is down again');
+  // The form does not look for control characters; the server does.
+  await page.getByLabel('Environment (name or URL)').fill('prod\u0007');
   await page.getByRole('button', { name: 'Submit ticket' }).click();
   const error = page.locator('#environment-error');
   await error.waitFor({ timeout: 15_000 });
-  assert.equal(await error.textContent(), 'Name the environment or give its URL.');
+  assert.equal(await error.textContent(), 'contains control characters');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'environment');
+  assert.equal(await page.getAttribute('#environment', 'aria-invalid'), 'true');
+  assert.equal(server.sql('SELECT count(*) FROM tickets'), before, 'nothing filed');
   await page.screenshot({ path: join(artifacts, 'new-ticket-server-validation.png'), fullPage: true });
   await page.close();
 });
 
-test('a visitor who is not a technical contact is told the ticket awaits approval', async () => {
+test('a person who is not a technical contact is told the ticket awaits approval, and it waits without a deadline', async () => {
+  const manager = await browser.newPage();
+  await signIn(manager, server.url, ana, password);
+  const added = await manager.context().request.post(server.url + '/api/contacts', {
+    data: { email: bruno, name: 'Bruno Sousa', is_contact: false },
+  });
+  assert.equal(added.status(), 201);
+  await manager.close();
+  server.resetPassword(bruno, password);
   const page = await browser.newPage({ locale: 'en-US' });
-  await page.route('**/api/me', (route) => route.fulfill({ json: { ...me, is_contact: false } }));
-  await page.route('**/api/tickets', (route) =>
-    route.fulfill({ status: 201, json: { id: 7, status: 'pending_approval', first_response_due: '2026-11-30T09:00:00Z' } }),
-  );
+  await signIn(page, server.url, bruno, password);
   await fillUrgentIncident(page, 'Please approve');
   await page.getByText('your ticket will wait for a contact').waitFor({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Submit ticket' }).click();
   await page.locator('#confirmation').waitFor({ timeout: 15_000 });
   assert.match(await page.locator('#confirmation').textContent(), /awaits the approval/);
+  assert.equal(
+    server.sql("SELECT status, first_response_due IS NULL FROM tickets WHERE subject = 'Please approve'"),
+    'pending_approval|1',
+  );
   await page.close();
 });
