@@ -31,6 +31,7 @@ mod health;
 mod helpers;
 mod openapi;
 mod policy;
+mod robustness;
 mod session;
 mod spa;
 mod tickets;
