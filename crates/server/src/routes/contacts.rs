@@ -101,9 +101,15 @@ pub async fn add(
     let pool = &state.db.writer;
     match people::by_email(pool, &email).await? {
         Some((person, _)) if person.account_id == signed_in.account.id => {
-            let person = people::change_flags(pool, signed_in.account.id, person.id, &flags)
-                .await
-                .map_err(change_error)?;
+            let person = people::change_flags(
+                pool,
+                signed_in.account.id,
+                signed_in.person.id,
+                person.id,
+                &flags,
+            )
+            .await
+            .map_err(change_error)?;
             Ok(Json(ContactView::from(person)).into_response())
         }
         Some(_) => Err(email_taken(&email)),
@@ -146,6 +152,7 @@ fn email_taken(email: &Email) -> ApiError {
 fn change_error(error: ChangeError) -> ApiError {
     match error {
         ChangeError::NotFound => ApiError::not_found("There is no such person in your account."),
+        ChangeError::NotAllowed => ApiError::Forbidden("You may no longer manage contacts.".into()),
         ChangeError::LastManager => ApiError::conflict(
             Conflict::LastContactManager,
             "The account must keep at least one contact who can manage contacts.",
@@ -187,7 +194,7 @@ pub async fn change(
         is_contact,
         can_manage_contacts,
     };
-    let person = people::change_flags(pool, signed_in.account.id, id, &flags)
+    let person = people::change_flags(pool, signed_in.account.id, signed_in.person.id, id, &flags)
         .await
         .map_err(change_error)?;
     Ok(Json(ContactView::from(person)))
@@ -204,8 +211,14 @@ pub async fn remove(
         is_contact: false,
         can_manage_contacts: false,
     };
-    people::change_flags(&state.db.writer, signed_in.account.id, id, &flags)
-        .await
-        .map_err(change_error)?;
+    people::change_flags(
+        &state.db.writer,
+        signed_in.account.id,
+        signed_in.person.id,
+        id,
+        &flags,
+    )
+    .await
+    .map_err(change_error)?;
     Ok(StatusCode::NO_CONTENT)
 }

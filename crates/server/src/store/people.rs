@@ -265,6 +265,8 @@ pub async fn add_person(
 pub enum ChangeError {
     #[error("no such contact")]
     NotFound,
+    #[error("the person making the change may no longer manage contacts")]
+    NotAllowed,
     #[error("the account would have no contact who can manage contacts")]
     LastManager,
     #[error(transparent)]
@@ -272,11 +274,12 @@ pub enum ChangeError {
 }
 
 /// Changes a person's flags, refusing any change that leaves the account without a contact
-/// who can manage contacts. Changes on one account are serialised, so two managers removing
-/// each other at once cannot both succeed.
+/// who can manage contacts. Changes on one account are serialised, and the right of `actor_id`
+/// is checked again inside, so two managers removing each other at once cannot both succeed.
 pub async fn change_flags(
     pool: &AnyPool,
     account_id: i64,
+    actor_id: i64,
     person_id: i64,
     flags: &Flags,
 ) -> Result<Person, ChangeError> {
@@ -287,6 +290,17 @@ pub async fn change_flags(
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
+    let may_manage: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM people WHERE id = $1 AND account_id = $2 AND is_contact = 1 \
+         AND can_manage_contacts = 1",
+    )
+    .bind(actor_id)
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if may_manage.is_none() {
+        return Err(ChangeError::NotAllowed);
+    }
     let updated = sqlx::query(
         "UPDATE people SET is_contact = $1, can_manage_contacts = $2 \
          WHERE id = $3 AND account_id = $4",

@@ -246,7 +246,52 @@ async fn a_bad_contact_is_422_with_the_field(backend: Backend) {
     .await;
 }
 
+async fn two_managers_removing_each_other_at_once_leave_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for round in 0..5 {
+        let first = app.manager().await;
+        let second_email = format!("second{round}@example.com");
+        let response = first
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": second_email, "can_manage_contacts": true}))
+            .send()
+            .await
+            .expect("add");
+        assert_eq!(response.status(), 201);
+        app.set_password(&second_email).await;
+        let second = app.sign_in(&second_email).await;
+        let listed = contacts(&app, &first).await;
+        let (first_id, second_id) = (listed[0]["id"].clone(), listed[1]["id"].clone());
+        let (a, b) = tokio::join!(
+            first
+                .patch(app.url(&format!("/api/contacts/{second_id}")))
+                .json(&json!({"can_manage_contacts": false}))
+                .send(),
+            second
+                .patch(app.url(&format!("/api/contacts/{first_id}")))
+                .json(&json!({"can_manage_contacts": false}))
+                .send(),
+        );
+        let mut statuses = [
+            a.expect("patch").status().as_u16(),
+            b.expect("patch").status().as_u16(),
+        ];
+        statuses.sort_unstable();
+        // One wins; the other either finds itself no longer a manager (403) or would leave
+        // none (409).
+        assert_eq!(statuses[0], 200, "{statuses:?}");
+        assert!(matches!(statuses[1], 403 | 409), "{statuses:?}");
+        let managers = contacts(&app, &first)
+            .await
+            .iter()
+            .filter(|c| c["can_manage_contacts"] == true)
+            .count();
+        assert_eq!(managers, 1);
+    }
+}
+
 on_both!(
+    two_managers_removing_each_other_at_once_leave_one,
     a_manager_adds_a_contact_who_cannot_sign_in_until_a_password_is_set,
     only_managers_change_contacts,
     the_account_keeps_a_contact_who_can_manage_contacts,
