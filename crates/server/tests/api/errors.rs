@@ -53,6 +53,7 @@ async fn unknown_and_missing_fields_are_422(backend: Backend) {
         json!({"email": "a@example.com"}),
         json!({"email": 5, "password": "x"}),
         json!([1, 2]),
+        json!(["a@example.com", "a password in an array"]),
     ] {
         let response = app
             .client
