@@ -65,6 +65,7 @@ pub enum Conflict {
     TicketNotPending,
     LastContactManager,
     EmailTaken,
+    ContactLimit,
 }
 
 /// Every problem type the API answers with: `(slug, status, title)`. The `type` URI is
@@ -92,6 +93,11 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str)] = &[
         "The account's last contact manager",
     ),
     ("email-taken", 409, "The email address is already in use"),
+    (
+        "contact-limit",
+        409,
+        "The account has as many contacts as the policy allows",
+    ),
     ("body-too-large", 413, "The request body is too large"),
     ("unsupported-media-type", 415, "Unsupported content type"),
     ("validation", 422, "Invalid values"),
@@ -140,6 +146,7 @@ impl ApiError {
                 Conflict::TicketNotPending => "ticket-not-pending",
                 Conflict::LastContactManager => "last-contact-manager",
                 Conflict::EmailTaken => "email-taken",
+                Conflict::ContactLimit => "contact-limit",
             },
             Self::TooLarge => "body-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",

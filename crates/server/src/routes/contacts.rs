@@ -13,7 +13,7 @@ use crate::domain::{Email, PersonName};
 use crate::error::{ApiError, Conflict, FieldError};
 use crate::routes::extract::{ApiJson, ApiPath};
 use crate::startup::AppState;
-use crate::store::people::{self, AddError, ChangeError, Flags, Person};
+use crate::store::people::{self, ChangeError, ContactRules, Flags, NewPerson, Person};
 
 #[derive(Debug, Serialize)]
 pub struct ContactView {
@@ -99,14 +99,17 @@ pub async fn add(
         can_manage_contacts: new.can_manage_contacts,
     };
     let pool = &state.db.writer;
+    let rules = contact_rules(&state);
     match people::by_email(pool, &email).await? {
         Some((person, _)) if person.account_id == signed_in.account.id => {
+            check_delegation(&state, &person, &flags)?;
             let person = people::change_flags(
                 pool,
                 signed_in.account.id,
                 signed_in.person.id,
                 person.id,
                 &flags,
+                rules,
             )
             .await
             .map_err(change_error)?;
@@ -114,18 +117,25 @@ pub async fn add(
         }
         Some(_) => Err(email_taken(&email)),
         None => {
+            if flags.can_manage_contacts && !state.policy.policy.document().contacts.delegable {
+                return Err(not_delegable());
+            }
             let person = people::add_person(
                 pool,
                 signed_in.account.id,
-                &email,
-                name.as_ref(),
-                &flags,
+                signed_in.person.id,
+                &NewPerson {
+                    email: &email,
+                    name: name.as_ref(),
+                    flags: &flags,
+                },
+                rules,
                 crate::db::now(),
             )
             .await
             .map_err(|error| match error {
-                AddError::EmailTaken(_) => email_taken(&email),
-                AddError::Database(error) => ApiError::Database(error),
+                ChangeError::EmailTaken => email_taken(&email),
+                other => change_error(other),
             })?;
             tracing::info!(person = person.id, by = signed_in.person.id, "person added");
             let mut headers = HeaderMap::new();
@@ -142,6 +152,27 @@ pub async fn add(
     }
 }
 
+fn contact_rules(state: &AppState) -> ContactRules {
+    ContactRules {
+        max_contacts: state.policy.policy.document().contacts.max_contacts,
+    }
+}
+
+fn not_delegable() -> ApiError {
+    ApiError::Forbidden(
+        "The support policy does not let contacts grant the right to manage contacts.".into(),
+    )
+}
+
+/// Under a policy whose right to manage contacts is not delegable, no one gains it.
+fn check_delegation(state: &AppState, person: &Person, flags: &Flags) -> Result<(), ApiError> {
+    let grants = flags.can_manage_contacts && flags.is_contact && !person.can_manage_contacts;
+    if grants && !state.policy.policy.document().contacts.delegable {
+        return Err(not_delegable());
+    }
+    Ok(())
+}
+
 fn email_taken(email: &Email) -> ApiError {
     ApiError::conflict(
         Conflict::EmailTaken,
@@ -153,6 +184,14 @@ fn change_error(error: ChangeError) -> ApiError {
     match error {
         ChangeError::NotFound => ApiError::not_found("There is no such person in your account."),
         ChangeError::NotAllowed => ApiError::Forbidden("You may no longer manage contacts.".into()),
+        ChangeError::EmailTaken => ApiError::conflict(
+            Conflict::EmailTaken,
+            "The email address belongs to another person.",
+        ),
+        ChangeError::TooManyContacts(max) => ApiError::conflict(
+            Conflict::ContactLimit,
+            format!("The support policy allows at most {max} technical contacts per account."),
+        ),
         ChangeError::LastManager => ApiError::conflict(
             Conflict::LastContactManager,
             "The account must keep at least one contact who can manage contacts.",
@@ -194,9 +233,17 @@ pub async fn change(
         is_contact,
         can_manage_contacts,
     };
-    let person = people::change_flags(pool, signed_in.account.id, signed_in.person.id, id, &flags)
-        .await
-        .map_err(change_error)?;
+    check_delegation(&state, &person, &flags)?;
+    let person = people::change_flags(
+        pool,
+        signed_in.account.id,
+        signed_in.person.id,
+        id,
+        &flags,
+        contact_rules(&state),
+    )
+    .await
+    .map_err(change_error)?;
     Ok(Json(ContactView::from(person)))
 }
 
@@ -217,6 +264,7 @@ pub async fn remove(
         signed_in.person.id,
         id,
         &flags,
+        contact_rules(&state),
     )
     .await
     .map_err(change_error)?;

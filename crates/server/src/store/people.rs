@@ -225,16 +225,20 @@ pub struct Flags {
 }
 
 /// Adds a new person to the account, without a password until one is set
-/// (`support-server admin reset-password`).
+/// (`support-server admin reset-password`). Serialised with the account's other contact
+/// changes, like [`change_flags`].
 pub async fn add_person(
     pool: &AnyPool,
     account_id: i64,
-    email: &Email,
-    name: Option<&PersonName>,
-    flags: &Flags,
+    actor_id: i64,
+    new: &NewPerson<'_>,
+    rules: ContactRules,
     now: jiff::Timestamp,
-) -> Result<Person, AddError> {
+) -> Result<Person, ChangeError> {
+    let NewPerson { email, name, flags } = new;
     let name = name.map_or_else(|| email.local_part().to_owned(), |n| n.as_str().to_owned());
+    let mut tx = pool.begin().await?;
+    lock_for_change(&mut tx, account_id, actor_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
          can_manage_contacts, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) \
@@ -247,9 +251,19 @@ pub async fn add_person(
     .bind(flag(flags.is_contact))
     .bind(flag(flags.can_manage_contacts && flags.is_contact))
     .bind(to_micros(now))
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(map_unique(email))?;
+    .map_err(|error| {
+        if crate::db::is_unique_violation(&error) {
+            ChangeError::EmailTaken
+        } else {
+            ChangeError::Database(error)
+        }
+    })?;
+    if flags.is_contact {
+        check_contact_limit(&mut tx, account_id, rules).await?;
+    }
+    tx.commit().await?;
     Ok(Person {
         id,
         account_id,
@@ -261,12 +275,73 @@ pub async fn add_person(
     })
 }
 
+/// A person to add: the address, a name (default: the address's local part) and the flags.
+pub struct NewPerson<'a> {
+    pub email: &'a Email,
+    pub name: Option<&'a PersonName>,
+    pub flags: &'a Flags,
+}
+
+/// What the policy says about an account's contacts.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactRules {
+    /// The most contacts an account may have; `None`: no limit.
+    pub max_contacts: Option<u32>,
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Starts a contact change: a write first, which locks the account's row (PostgreSQL) or the
+/// database (SQLite) until the end of the transaction, so SQLite never upgrades a read
+/// snapshot; then checks, under that lock, that the actor may still manage contacts.
+async fn lock_for_change(tx: &mut Tx, account_id: i64, actor_id: i64) -> Result<(), ChangeError> {
+    sqlx::query("UPDATE accounts SET name = name WHERE id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    let may_manage: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM people WHERE id = $1 AND account_id = $2 AND is_contact = 1 \
+         AND can_manage_contacts = 1",
+    )
+    .bind(actor_id)
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if may_manage.is_none() {
+        return Err(ChangeError::NotAllowed);
+    }
+    Ok(())
+}
+
+async fn check_contact_limit(
+    tx: &mut Tx,
+    account_id: i64,
+    rules: ContactRules,
+) -> Result<(), ChangeError> {
+    let Some(max) = rules.max_contacts else {
+        return Ok(());
+    };
+    let contacts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE account_id = $1 AND is_contact = 1")
+            .bind(account_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if contacts > i64::from(max) {
+        return Err(ChangeError::TooManyContacts(max));
+    }
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
     #[error("no such contact")]
     NotFound,
     #[error("the person making the change may no longer manage contacts")]
     NotAllowed,
+    #[error("the email address belongs to another person")]
+    EmailTaken,
+    #[error("the account may have at most {0} contacts")]
+    TooManyContacts(u32),
     #[error("the account would have no contact who can manage contacts")]
     LastManager,
     #[error(transparent)]
@@ -282,25 +357,19 @@ pub async fn change_flags(
     actor_id: i64,
     person_id: i64,
     flags: &Flags,
+    rules: ContactRules,
 ) -> Result<Person, ChangeError> {
     let mut tx = pool.begin().await?;
-    // A write first: it locks the account's row (PostgreSQL) or the database (SQLite) until
-    // the end of the transaction, and SQLite then never has to upgrade a read snapshot.
-    sqlx::query("UPDATE accounts SET name = name WHERE id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
-    let may_manage: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM people WHERE id = $1 AND account_id = $2 AND is_contact = 1 \
-         AND can_manage_contacts = 1",
-    )
-    .bind(actor_id)
-    .bind(account_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if may_manage.is_none() {
-        return Err(ChangeError::NotAllowed);
-    }
+    lock_for_change(&mut tx, account_id, actor_id).await?;
+    let was_contact: Option<i64> =
+        sqlx::query_scalar("SELECT is_contact FROM people WHERE id = $1 AND account_id = $2")
+            .bind(person_id)
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(was_contact) = was_contact else {
+        return Err(ChangeError::NotFound);
+    };
     let updated = sqlx::query(
         "UPDATE people SET is_contact = $1, can_manage_contacts = $2 \
          WHERE id = $3 AND account_id = $4",
@@ -323,6 +392,9 @@ pub async fn change_flags(
     .await?;
     if managers == 0 {
         return Err(ChangeError::LastManager);
+    }
+    if flags.is_contact && was_contact == 0 {
+        check_contact_limit(&mut tx, account_id, rules).await?;
     }
     let sql = concat!(
         "SELECT ",

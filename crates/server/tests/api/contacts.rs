@@ -290,7 +290,82 @@ async fn two_managers_removing_each_other_at_once_leave_one(backend: Backend) {
     }
 }
 
+async fn the_policys_contact_limit_and_delegation_rule_are_enforced(backend: Backend) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let file = folder.path().join("policy.toml");
+    let text = support_rules::DEFAULT_POLICY_TOML
+        .replace("delegable = true", "delegable = false\nmax_contacts = 2");
+    assert_ne!(text, support_rules::DEFAULT_POLICY_TOML);
+    std::fs::write(&file, text).expect("write the policy");
+    let app = crate::helpers::spawn_app_with(backend, move |settings| {
+        settings.policy_file = Some(file);
+    })
+    .await;
+    let manager = app.manager().await;
+    let body = problem(
+        manager
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": "m@example.com", "can_manage_contacts": true}))
+            .send()
+            .await
+            .expect("add"),
+        403,
+    )
+    .await;
+    assert!(body["detail"].as_str().expect("detail").contains("grant"));
+    let added = manager
+        .post(app.url("/api/contacts"))
+        .json(&json!({"email": "c@example.com"}))
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(added.status(), 201);
+    let id = added.json::<Value>().await.expect("json")["id"].clone();
+    problem(
+        manager
+            .patch(app.url(&format!("/api/contacts/{id}")))
+            .json(&json!({"can_manage_contacts": true}))
+            .send()
+            .await
+            .expect("patch"),
+        403,
+    )
+    .await;
+    // A third contact is one too many; a person who is not a contact is fine.
+    let body = problem(
+        manager
+            .post(app.url("/api/contacts"))
+            .json(&json!({"email": "third@example.com"}))
+            .send()
+            .await
+            .expect("add"),
+        409,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/contact-limit");
+    let member = manager
+        .post(app.url("/api/contacts"))
+        .json(&json!({"email": "third@example.com", "is_contact": false}))
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(member.status(), 201);
+    let member_id = member.json::<Value>().await.expect("json")["id"].clone();
+    problem(
+        manager
+            .patch(app.url(&format!("/api/contacts/{member_id}")))
+            .json(&json!({"is_contact": true}))
+            .send()
+            .await
+            .expect("patch"),
+        409,
+    )
+    .await;
+    assert_eq!(contacts(&app, &manager).await.len(), 2);
+}
+
 on_both!(
+    the_policys_contact_limit_and_delegation_rule_are_enforced,
     two_managers_removing_each_other_at_once_leave_one,
     a_manager_adds_a_contact_who_cannot_sign_in_until_a_password_is_set,
     only_managers_change_contacts,
