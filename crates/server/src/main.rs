@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod cli;
 use support_server::admin::{self, NewAccountArgs};
-use support_server::config::{DEFAULT_DATABASE_URL, Settings};
+use support_server::config::{DEFAULT_DATABASE_URL, Limits, Settings};
 use support_server::db::Db;
 use support_server::startup::{Application, shutdown_signal};
 use support_server::telemetry;
@@ -56,6 +56,15 @@ struct ServeArgs {
     /// Mark the session cookie `Secure` (set it when the server is reached over HTTPS).
     #[arg(long, env = "SUPPORT_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Sign-in attempts per email address per minute.
+    #[arg(long, env = "SUPPORT_SIGN_IN_PER_EMAIL", default_value_t = Limits::default().sign_in_per_email)]
+    sign_in_per_email: u32,
+    /// Sign-in attempts per client IP address per minute.
+    #[arg(long, env = "SUPPORT_SIGN_IN_PER_IP", default_value_t = Limits::default().sign_in_per_ip)]
+    sign_in_per_ip: u32,
+    /// New tickets per person per minute.
+    #[arg(long, env = "SUPPORT_TICKETS_PER_PERSON", default_value_t = Limits::default().tickets_per_person)]
+    tickets_per_person: u32,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -124,6 +133,12 @@ fn serve(args: ServeArgs) -> ExitCode {
         database_url: args.database.database_url,
         policy_file: args.policy,
         secure_cookies: args.secure_cookies,
+        limits: Limits {
+            sign_in_per_email: args.sign_in_per_email,
+            sign_in_per_ip: args.sign_in_per_ip,
+            tickets_per_person: args.tickets_per_person,
+            ..Limits::default()
+        },
         ..Settings::default()
     };
     let Some(runtime) = runtime() else {
