@@ -103,6 +103,7 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str)] = &[
     ("validation", 422, "Invalid values"),
     ("too-many-requests", 429, "Too many requests"),
     ("internal", 500, "Internal error"),
+    ("unavailable", 503, "The server is overloaded"),
 ];
 
 #[derive(Debug, Serialize)]
@@ -152,6 +153,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Invalid(_) | Self::InvalidBody(_) => "validation",
             Self::RateLimited { .. } => "too-many-requests",
+            Self::Database(sqlx::Error::PoolTimedOut) => "unavailable",
             Self::Database(_) | Self::Internal(_) => "internal",
         }
     }
@@ -181,6 +183,9 @@ impl ApiError {
                 Some(format!("Try again in {retry_after} seconds."))
             }
             Self::MethodNotAllowed => Some("This path does not take that method.".into()),
+            Self::Database(sqlx::Error::PoolTimedOut) => {
+                Some("Every database connection is busy; try again in a moment.".into())
+            }
             // Never show a database's or the system's words to a client: they are logged.
             Self::Database(_) | Self::Internal(_) => None,
         }
@@ -222,8 +227,14 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::RateLimited { retry_after } = self {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        match self {
+            Self::RateLimited { retry_after } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            Self::Database(sqlx::Error::PoolTimedOut) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
+            }
+            _ => {}
         }
         response
     }
@@ -251,5 +262,34 @@ impl From<PathRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         Self::InvalidBody(rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+
+    use super::{ApiError, PROBLEM_TYPES};
+
+    #[test]
+    fn an_exhausted_pool_is_503_with_retry_after_and_other_database_errors_500() {
+        let busy = ApiError::Database(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "1");
+        assert_eq!(
+            busy.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let broken = ApiError::Database(sqlx::Error::RowNotFound).into_response();
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn every_problem_type_has_its_own_slug() {
+        let mut slugs: Vec<&str> = PROBLEM_TYPES.iter().map(|(slug, _, _)| *slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), PROBLEM_TYPES.len());
     }
 }
