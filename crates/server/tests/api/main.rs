@@ -33,5 +33,6 @@ mod openapi;
 mod policy;
 mod robustness;
 mod session;
+mod shutdown;
 mod spa;
 mod tickets;
