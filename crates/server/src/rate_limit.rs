@@ -1,6 +1,6 @@
 //! Fixed-window request budgets kept in memory, per key (an email, an IP, a person).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,16 @@ use crate::error::ApiError;
 pub struct RateLimiter {
     window: Duration,
     max: u32,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+#[derive(Debug)]
+struct Window {
+    start: Instant,
+    count: u32,
+    /// The idempotency keys counted in this window: a retry of the same request (even one
+    /// that arrives before the first has finished) is not counted again.
+    tokens: HashSet<String>,
 }
 
 impl RateLimiter {
@@ -24,6 +33,12 @@ impl RateLimiter {
 
     /// Counts one request for `key`; past the budget, a 429 that says when to retry.
     pub fn check(&self, key: &str) -> Result<(), ApiError> {
+        self.check_once(key, None)
+    }
+
+    /// Like [`check`](Self::check), but a request carrying a `token` (its idempotency key)
+    /// already counted in this window passes without counting again.
+    pub fn check_once(&self, key: &str, token: Option<&str>) -> Result<(), ApiError> {
         let now = Instant::now();
         // A poisoned lock only means another request panicked mid-update: the counts are
         // still usable.
@@ -32,19 +47,33 @@ impl RateLimiter {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            windows.retain(|_, w| now.duration_since(w.start) < self.window);
         }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
+        let window = windows.entry(key.to_owned()).or_insert_with(|| Window {
+            start: now,
+            count: 0,
+            tokens: HashSet::new(),
+        });
+        if now.duration_since(window.start) >= self.window {
+            *window = Window {
+                start: now,
+                count: 0,
+                tokens: HashSet::new(),
+            };
         }
-        if entry.1 >= self.max {
-            let left = self.window.saturating_sub(now.duration_since(entry.0));
+        if token.is_some_and(|token| window.tokens.contains(token)) {
+            return Ok(());
+        }
+        if window.count >= self.max {
+            let left = self.window.saturating_sub(now.duration_since(window.start));
             return Err(ApiError::RateLimited {
                 retry_after: left.as_secs().max(1),
             });
         }
-        entry.1 += 1;
+        window.count += 1;
+        if let Some(token) = token {
+            window.tokens.insert(token.to_owned());
+        }
         Ok(())
     }
 }
@@ -63,5 +92,17 @@ mod tests {
         assert!(limiter.check("b").is_ok());
         std::thread::sleep(Duration::from_millis(60));
         assert!(limiter.check("a").is_ok());
+    }
+
+    #[test]
+    fn retries_with_the_same_token_count_once() {
+        let limiter = RateLimiter::new(Duration::from_secs(60), 2);
+        for _ in 0..10 {
+            assert!(limiter.check_once("person", Some("key-1")).is_ok());
+        }
+        assert!(limiter.check_once("person", Some("key-2")).is_ok());
+        assert!(limiter.check_once("person", Some("key-3")).is_err());
+        assert!(limiter.check_once("person", None).is_err());
+        assert!(limiter.check_once("person", Some("key-1")).is_ok());
     }
 }

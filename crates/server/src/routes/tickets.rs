@@ -193,10 +193,12 @@ pub async fn create(
     }
     let policy = &state.policy.policy;
     let ticket = NewTicket::parse(&body, policy).map_err(ApiError::Invalid)?;
+    // Retries with the same key (even concurrent twins of a request still in flight) count
+    // once against the budget.
     state
         .limits
         .tickets_per_person
-        .check(&person.id.to_string())?;
+        .check_once(&person.id.to_string(), key.as_deref())?;
 
     let opens_now = person.is_contact || !policy.document().contacts.others_need_approval;
     let (status, opened_at, due) = if opens_now {
