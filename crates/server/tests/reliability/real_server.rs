@@ -333,10 +333,13 @@ impl Drop for RealServer {
 }
 
 /// A client with its own cookie jar. Cookies are kept per host, not per port, so a session
-/// survives the server's restart on another port.
+/// survives the server's restart on another port. Each request has a connection of its own:
+/// after a refused body (413) or a kill, the server has closed the connection a pool would
+/// offer next.
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
+        .pool_max_idle_per_host(0)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("an HTTP client")
