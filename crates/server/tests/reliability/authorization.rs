@@ -1,0 +1,266 @@
+//! The authorization matrix: every endpoint × (anonymous, a person of the account who is not a
+//! contact, a contact, a contact who manages contacts, the manager of another account), one
+//! table, one test, and afterwards the refused requests are seen to have changed nothing.
+
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use sqlx::AnyPool;
+
+use crate::real_server::{
+    Backend, Database, RealServer, client, create_account, incident, set_password, sign_in,
+};
+
+const ANONYMOUS: usize = 0;
+const PERSON: usize = 1;
+const CONTACT: usize = 2;
+const MANAGER: usize = 3;
+const OTHER: usize = 4;
+const ACTORS: [&str; 5] = [
+    "anonymous",
+    "person (not a contact)",
+    "contact",
+    "contact who manages contacts",
+    "manager of another account",
+];
+
+/// Ids the table's paths name.
+struct Ids {
+    /// An open ticket of account A.
+    ticket: i64,
+    /// Pending tickets of account A, one per actor, to approve and to reject.
+    to_approve: [i64; 5],
+    to_reject: [i64; 5],
+    /// A contact of A whose flags the actors try to change.
+    patch_target: i64,
+    /// A contact of A the manager removes, and one the others try to remove.
+    removed_by_manager: i64,
+    kept: i64,
+}
+
+struct Row {
+    method: Method,
+    path: Box<dyn Fn(&Ids, usize) -> String>,
+    body: Option<Box<dyn Fn(usize) -> Value>>,
+    expected: [u16; 5],
+}
+
+fn row(method: Method, path: &'static str, expected: [u16; 5]) -> Row {
+    Row {
+        method,
+        path: Box::new(move |_, _| path.to_owned()),
+        body: None,
+        expected,
+    }
+}
+
+fn table() -> Vec<Row> {
+    vec![
+        row(Method::GET, "/api/health", [200, 200, 200, 200, 200]),
+        row(Method::GET, "/api/policy", [200, 200, 200, 200, 200]),
+        row(
+            Method::GET,
+            "/api/quote?level=1&type=question",
+            [200, 200, 200, 200, 200],
+        ),
+        row(Method::GET, "/api/openapi.json", [200, 200, 200, 200, 200]),
+        row(Method::GET, "/api/me", [401, 200, 200, 200, 200]),
+        row(Method::GET, "/api/tickets", [401, 200, 200, 200, 200]),
+        Row {
+            body: Some(Box::new(|actor| incident(&format!("matrix-{actor}")))),
+            ..row(Method::POST, "/api/tickets", [401, 201, 201, 201, 201])
+        },
+        Row {
+            path: Box::new(|ids, _| format!("/api/tickets/{}", ids.ticket)),
+            ..row(Method::GET, "", [401, 200, 200, 200, 404])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/approve", ids.to_approve[actor])),
+            ..row(Method::POST, "", [401, 403, 200, 200, 404])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/reject", ids.to_reject[actor])),
+            body: Some(Box::new(|_| json!({"reason": "Not needed"}))),
+            ..row(Method::POST, "", [401, 403, 200, 200, 404])
+        },
+        row(Method::GET, "/api/contacts", [401, 200, 200, 200, 200]),
+        Row {
+            body: Some(Box::new(
+                |actor| json!({"email": format!("new-{actor}@example.com")}),
+            )),
+            // The other account's manager adds the person to their own account.
+            ..row(Method::POST, "/api/contacts", [401, 403, 403, 201, 201])
+        },
+        Row {
+            path: Box::new(|ids, _| format!("/api/contacts/{}", ids.patch_target)),
+            body: Some(Box::new(|_| json!({"can_manage_contacts": true}))),
+            ..row(Method::PATCH, "", [401, 403, 403, 200, 404])
+        },
+        Row {
+            path: Box::new(|ids, actor| {
+                let id = if actor == MANAGER {
+                    ids.removed_by_manager
+                } else {
+                    ids.kept
+                };
+                format!("/api/contacts/{id}")
+            }),
+            ..row(Method::DELETE, "", [401, 403, 403, 204, 404])
+        },
+        // Last: it ends the actor's session.
+        row(Method::DELETE, "/api/session", [204, 204, 204, 204, 204]),
+    ]
+}
+
+async fn add(server: &RealServer, manager: &Client, email: &str, is_contact: bool) -> i64 {
+    let response = manager
+        .post(server.url("/api/contacts"))
+        .json(&json!({"email": email, "is_contact": is_contact}))
+        .send()
+        .await
+        .expect("add a person");
+    assert_eq!(response.status(), 201, "add {email}");
+    let body: Value = response.json().await.expect("JSON");
+    body["id"].as_i64().expect("an id")
+}
+
+async fn ticket(server: &RealServer, client: &Client, key: &str) -> i64 {
+    let response = client
+        .post(server.url("/api/tickets"))
+        .json(&incident(key))
+        .send()
+        .await
+        .expect("a ticket");
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("JSON");
+    body["id"].as_i64().expect("an id")
+}
+
+async fn status_of(pool: &AnyPool, id: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("a ticket")
+}
+
+async fn flags_of(pool: &AnyPool, id: i64) -> (i64, i64) {
+    let row: (i64, i64) =
+        sqlx::query_as("SELECT is_contact, can_manage_contacts FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .expect("a person");
+    row
+}
+
+async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: Backend) {
+    let database = Database::fresh(backend).await;
+    create_account(&database, "boss-a@example.com").await;
+    create_account(&database, "boss-b@example.com").await;
+    let server =
+        RealServer::start_with(&database, 0, &[("SUPPORT_TICKETS_PER_PERSON", "100")]).await;
+    let manager = sign_in(&server, "boss-a@example.com").await;
+    add(&server, &manager, "contact-a@example.com", true).await;
+    add(&server, &manager, "person-a@example.com", false).await;
+    for email in ["contact-a@example.com", "person-a@example.com"] {
+        set_password(&database, email).await;
+    }
+    let actors = [
+        client(),
+        sign_in(&server, "person-a@example.com").await,
+        sign_in(&server, "contact-a@example.com").await,
+        manager.clone(),
+        sign_in(&server, "boss-b@example.com").await,
+    ];
+    let mut to_approve = [0; 5];
+    let mut to_reject = [0; 5];
+    for actor in 0..ACTORS.len() {
+        to_approve[actor] = ticket(&server, &actors[PERSON], &format!("approve-{actor}")).await;
+        to_reject[actor] = ticket(&server, &actors[PERSON], &format!("reject-{actor}")).await;
+    }
+    let ids = Ids {
+        ticket: ticket(&server, &actors[CONTACT], "open").await,
+        to_approve,
+        to_reject,
+        patch_target: add(&server, &manager, "patch-me@example.com", true).await,
+        removed_by_manager: add(&server, &manager, "remove-me@example.com", true).await,
+        kept: add(&server, &manager, "keep-me@example.com", true).await,
+    };
+    let pool = database.pool().await;
+    assert_eq!(
+        status_of(&pool, ids.to_approve[0]).await,
+        "pending_approval"
+    );
+
+    let mut wrong = Vec::new();
+    let table = table();
+    for actor in 0..ACTORS.len() {
+        for row in &table {
+            let path = (row.path)(&ids, actor);
+            let mut request = actors[actor].request(row.method.clone(), server.url(&path));
+            if let Some(body) = &row.body {
+                request = request.json(&body(actor));
+            }
+            let response = request.send().await.expect("an answer");
+            let status = response.status().as_u16();
+            let expected = row.expected[actor];
+            if status != expected {
+                let text = response.text().await.unwrap_or_default();
+                wrong.push(format!(
+                    "{} {path} as {}: expected {expected}, got {status}: {text}",
+                    row.method, ACTORS[actor]
+                ));
+            } else if status >= 400 {
+                let media = response.headers()["content-type"].clone();
+                if media != "application/problem+json" {
+                    wrong.push(format!("{} {path}: a {status} as {media:?}", row.method));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // The refusals changed nothing; the permitted changes happened.
+    for actor in [ANONYMOUS, PERSON, OTHER] {
+        assert_eq!(
+            status_of(&pool, ids.to_approve[actor]).await,
+            "pending_approval"
+        );
+        assert_eq!(
+            status_of(&pool, ids.to_reject[actor]).await,
+            "pending_approval"
+        );
+    }
+    for actor in [CONTACT, MANAGER] {
+        assert_eq!(status_of(&pool, ids.to_approve[actor]).await, "open");
+        assert_eq!(status_of(&pool, ids.to_reject[actor]).await, "rejected");
+    }
+    assert_eq!(flags_of(&pool, ids.kept).await, (1, 0));
+    assert_eq!(flags_of(&pool, ids.removed_by_manager).await, (0, 0));
+    assert_eq!(flags_of(&pool, ids.patch_target).await, (1, 1));
+    let added: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM people WHERE email LIKE 'new-%' ORDER BY email")
+            .fetch_all(&pool)
+            .await
+            .expect("the people added");
+    assert_eq!(added, ["new-3@example.com", "new-4@example.com"]);
+    // The other account's manager sees only their own ticket in their list.
+    let other = sign_in(&server, "boss-b@example.com").await;
+    let list: Value = other
+        .get(server.url("/api/tickets"))
+        .send()
+        .await
+        .expect("a list")
+        .json()
+        .await
+        .expect("JSON");
+    let subjects: Vec<&str> = list["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .filter_map(|t| t["subject"].as_str())
+        .collect();
+    assert_eq!(subjects, ["Checkout fails (matrix-4)"]);
+}
+
+on_both!(every_endpoint_answers_each_kind_of_caller_as_the_matrix_says);
