@@ -37,10 +37,15 @@ struct Ids {
     kept: i64,
 }
 
+/// The path an actor (by index) asks for.
+type PathOf = Box<dyn Fn(&Ids, usize) -> String>;
+/// The body an actor (by index) sends.
+type BodyOf = Box<dyn Fn(usize) -> Value>;
+
 struct Row {
     method: Method,
-    path: Box<dyn Fn(&Ids, usize) -> String>,
-    body: Option<Box<dyn Fn(usize) -> Value>>,
+    path: PathOf,
+    body: Option<BodyOf>,
     expected: [u16; 5],
 }
 
