@@ -30,6 +30,7 @@ macro_rules! on_both {
     };
 }
 
+mod abuse;
 mod authorization;
 mod bad_input;
 mod crash;
