@@ -9,6 +9,7 @@ use support_rules::{PhoneKind, Policy};
 
 use crate::i18n::{t, use_i18n};
 use crate::policy::{tel_href, with_policy};
+use crate::session::use_session;
 use crate::{storage, time};
 
 const COUNTRY_KEY: &str = "support.country";
@@ -101,7 +102,16 @@ pub fn Options() -> impl IntoView {
 #[component]
 fn PhoneNumbers(policy: Arc<Policy>) -> impl IntoView {
     let i = use_i18n();
+    let session = use_session();
     let country = RwSignal::new(initial_country());
+    // A signed-in visitor who never chose gets the account's country.
+    Effect::new(move |_| {
+        if storage::get(COUNTRY_KEY).is_none()
+            && let Some(me) = session.signed_in()
+        {
+            country.set(me.account.country);
+        }
+    });
     let phones = policy.phone_numbers().to_vec();
     let mut countries: Vec<String> = phones
         .iter()

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::{self, ApiError, Decision, Ticket};
 use crate::components::due::DueOrPending;
+use crate::components::field::focus;
 use crate::components::signed_out::{ApiProblem, SignedOut};
 use crate::i18n::{I18n, t, use_i18n};
 use crate::session::use_session;
@@ -28,13 +29,8 @@ pub fn Tickets() -> impl IntoView {
 #[component]
 fn TicketLists(is_contact: bool) -> impl IntoView {
     let tickets = LocalResource::new(api::tickets);
-    let i = use_i18n();
-    let decide = Action::new_local(move |(id, decision): &(i64, Decision)| {
-        let reason = i.t(
-            "Rejected by a technical contact of the account.",
-            "アカウントのテクニカルコンタクトが却下しました。",
-        );
-        api::decide(*id, *decision, reason.to_owned())
+    let decide = Action::new_local(|(id, decision, reason): &(i64, Decision, String)| {
+        api::decide(*id, *decision, reason.clone())
     });
     Effect::new(move |_| {
         if decide.value().get().is_some() {
@@ -94,11 +90,11 @@ pub fn status_text(status: &str, i: I18n) -> &'static str {
     }
 }
 
+/// Approves or rejects a ticket: its id, the decision and a rejection's reason.
+type DecideAction = Action<(i64, Decision, String), Result<Ticket, ApiError>>;
+
 #[component]
-fn TicketRow(
-    ticket: Ticket,
-    decide: Option<Action<(i64, Decision), Result<Ticket, ApiError>>>,
-) -> impl IntoView {
+fn TicketRow(ticket: Ticket, decide: Option<DecideAction>) -> impl IntoView {
     let i = use_i18n();
     let id = ticket.id;
     let status = ticket.status.clone();
@@ -108,17 +104,42 @@ fn TicketRow(
             <A href=format!("/tickets/{id}")>"#" {id} " " {ticket.subject.clone()}</A>
             <span class=status_class>{move || status_text(&status, i)}</span>
             <span>{t("First response by ", "回答期限: ")}<DueOrPending at=ticket.first_response_due.clone()/></span>
-            {decide.map(|decide| view! {
-                <span class="actions">
-                    <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve)); }>
-                        {t("Approve", "承認")}
-                        <span class="visually-hidden">" #" {id}</span>
-                    </button>
-                    <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Reject)); }>
-                        {t("Reject", "却下")}
-                        <span class="visually-hidden">" #" {id}</span>
-                    </button>
-                </span>
+            {decide.map(|decide| {
+                let reason = RwSignal::new(String::new());
+                let reason_id = format!("reason-{id}");
+                let reject = {
+                    let reason_id = reason_id.clone();
+                    move |_| {
+                        let text = reason.get_untracked().trim().to_owned();
+                        if text.is_empty() {
+                            // The server needs a reason: ask for it where it is typed.
+                            focus(&reason_id);
+                        } else {
+                            decide.dispatch_local((id, Decision::Reject, text));
+                        }
+                    }
+                };
+                view! {
+                    <span class="actions">
+                        <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve, String::new())); }>
+                            {t("Approve", "承認")}
+                            <span class="visually-hidden">" #" {id}</span>
+                        </button>
+                        <label for=reason_id.clone() class="visually-hidden">{t("Reason for rejecting", "却下の理由")}" #" {id}</label>
+                        <input
+                            id=reason_id
+                            type="text"
+                            maxlength="2000"
+                            placeholder=t("Reason to reject", "却下の理由")
+                            prop:value=move || reason.get()
+                            on:input=move |event| reason.set(event_target_value(&event))
+                        />
+                        <button type="button" disabled=move || decide.pending().get() on:click=reject>
+                            {t("Reject", "却下")}
+                            <span class="visually-hidden">" #" {id}</span>
+                        </button>
+                    </span>
+                }
             })}
         </li>
     }

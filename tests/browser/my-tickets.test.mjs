@@ -11,9 +11,10 @@ let browser;
 const password = 'correct horse battery';
 const ana = 'ana@example.com';
 const bruno = 'bruno@example.com';
-/** Ana's open ticket and Bruno's ticket waiting for approval, as the API answered them. */
+/** Ana's open ticket and Bruno's two tickets waiting for approval, as the API answered them. */
 let open;
 let pending;
+let refused;
 
 /** Files a ticket through the API in a signed-in browser context; answers the created ticket. */
 async function file(context, subject) {
@@ -45,6 +46,7 @@ before(async () => {
   server.resetPassword(bruno, password);
   const asBruno = await signedIn(bruno);
   pending = await file(asBruno, 'Export fails for one user');
+  refused = await file(asBruno, 'Please restart production');
   await asBruno.close();
 });
 
@@ -60,7 +62,7 @@ function dateTime(instant, timeZone) {
   }).format(new Date(instant));
 }
 
-test('my tickets count down to each deadline every second, and a contact approves a pending ticket', async () => {
+test('my tickets count down to each deadline every second, and a contact approves one pending ticket and rejects another with a reason', async () => {
   assert.equal(pending.status, 'pending_approval');
   assert.equal(pending.first_response_due, null);
   const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
@@ -79,9 +81,19 @@ test('my tickets count down to each deadline every second, and a contact approve
   assert.deepEqual(await seriousA11yViolations(page), []);
   await page.screenshot({ path: join(artifacts, 'my-tickets.png'), fullPage: true });
   await page.getByRole('button', { name: `Approve #${pending.id}` }).click();
-  await page.getByText('None.').waitFor();
+  await page.locator(`#approvals ~ ul [data-ticket-id="${pending.id}"]`).waitFor({ state: 'detached' });
   const [status, hasDue] = server.sql(`SELECT status, first_response_due IS NOT NULL FROM tickets WHERE id = ${pending.id}`).split('|');
   assert.deepEqual([status, hasDue], ['open', '1']);
+  // A rejection needs a reason: without one, the keyboard is taken to where it is typed.
+  await page.getByRole('button', { name: `Reject #${refused.id}` }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), `reason-${refused.id}`);
+  await page.getByLabel(`Reason for rejecting #${refused.id}`).fill('Restarts are yours to do: see the runbook.');
+  await page.getByRole('button', { name: `Reject #${refused.id}` }).click();
+  await page.getByText('None.').waitFor();
+  assert.equal(
+    server.sql(`SELECT status, rejection_reason FROM tickets WHERE id = ${refused.id}`),
+    'rejected|Restarts are yours to do: see the runbook.',
+  );
   assert.deepEqual(problems, []);
   await page.close();
 });
