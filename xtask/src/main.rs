@@ -82,6 +82,21 @@ pub fn run_step(what: &str, command: &mut Command) -> Result {
     }
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set, else `target/`.
+pub fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        _ => root().join("target"),
+    }
+}
+
 pub fn cargo() -> Command {
     Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
@@ -135,7 +150,7 @@ fn run(args: &[String]) -> Result {
         "build the server (release)",
         cargo().args(["build", "--locked", "--release", "-p", "support-server"]),
     )?;
-    let server = root().join("target/release/support-server");
+    let server = target_dir().join("release/support-server");
     std::fs::create_dir_all(root().join("data"))
         .map_err(|e| Failure::Step(format!("cannot create ./data: {e}")))?;
     demo::ensure(&server)?;
@@ -251,7 +266,7 @@ fn test(args: &[String]) -> Result {
             .args(["--test", "--test-reporter=spec", "tests/browser/"])
             .env(
                 "SUPPORT_SERVER_BIN",
-                root().join("target/debug/support-server"),
+                target_dir().join("debug/support-server"),
             )
             .env("SUPPORT_DIST", root().join("dist"))
             .env("TEST_ARTIFACTS", &artifacts)
