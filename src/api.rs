@@ -171,6 +171,8 @@ pub struct NewTicket {
     pub platform_version: String,
     pub impact: String,
     pub steps_to_reproduce: String,
+    pub started_at: String,
+    pub availability: String,
     pub language: String,
 }
 

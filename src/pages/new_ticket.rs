@@ -14,7 +14,7 @@ use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind
 use crate::components::field::{Field, Kind, focus};
 use crate::components::kind_choice::KindChoice;
 use crate::i18n::{I18n, t, use_i18n};
-use crate::policy::{tel_href, use_policy};
+use crate::policy::{tel_href, use_policy, with_policy};
 use crate::prefs::use_prefs;
 use crate::session::use_session;
 use crate::{storage, time};
@@ -34,6 +34,8 @@ struct Draft {
     platform_version: String,
     impact: String,
     steps_to_reproduce: String,
+    started_at: String,
+    availability: String,
     language: String,
     idempotency_key: Option<String>,
 }
@@ -49,6 +51,8 @@ struct Form {
     platform_version: RwSignal<String>,
     impact: RwSignal<String>,
     steps_to_reproduce: RwSignal<String>,
+    started_at: RwSignal<String>,
+    availability: RwSignal<String>,
     language: RwSignal<String>,
     idempotency_key: RwSignal<Option<String>>,
 }
@@ -75,6 +79,8 @@ impl Form {
             platform_version: RwSignal::new(draft.platform_version),
             impact: RwSignal::new(draft.impact),
             steps_to_reproduce: RwSignal::new(draft.steps_to_reproduce),
+            started_at: RwSignal::new(draft.started_at),
+            availability: RwSignal::new(draft.availability),
             language: RwSignal::new(or(draft.language, i.lang().code())),
             idempotency_key: RwSignal::new(draft.idempotency_key),
         }
@@ -91,6 +97,8 @@ impl Form {
             platform_version: self.platform_version.get(),
             impact: self.impact.get(),
             steps_to_reproduce: self.steps_to_reproduce.get(),
+            started_at: self.started_at.get(),
+            availability: self.availability.get(),
             language: self.language.get(),
             idempotency_key: self.idempotency_key.get(),
         }
@@ -104,6 +112,8 @@ impl Form {
             self.platform_version,
             self.impact,
             self.steps_to_reproduce,
+            self.started_at,
+            self.availability,
         ] {
             field.set(String::new());
         }
@@ -125,19 +135,23 @@ impl Draft {
             platform_version: trimmed(&self.platform_version),
             impact: trimmed(&self.impact),
             steps_to_reproduce: trimmed(&self.steps_to_reproduce),
+            started_at: trimmed(&self.started_at),
+            availability: trimmed(&self.availability),
             language: self.language.clone(),
         }
     }
 }
 
 /// The text fields of this form, by the ids the policy and the server give them.
-const TEXT_FIELDS: [&str; 6] = [
+const TEXT_FIELDS: [&str; 8] = [
     "subject",
     "description",
     "environment",
     "platform_version",
     "impact",
     "steps_to_reproduce",
+    "started_at",
+    "availability",
 ];
 
 /// The same checks the server makes with the policy's ticket fields, so the visitor learns
@@ -161,6 +175,8 @@ fn validate(ticket: &NewTicket, fields: &[TicketField], i: I18n) -> Vec<(&'stati
         &ticket.platform_version,
         &ticket.impact,
         &ticket.steps_to_reproduce,
+        &ticket.started_at,
+        &ticket.availability,
     ];
     for (name, value) in TEXT_FIELDS.into_iter().zip(values) {
         let Some(field) = fields.iter().find(|field| field.id == name) else {
@@ -320,13 +336,26 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             <Field id="platform_version" en="Platform version" ja="プラットフォームのバージョン" kind=Kind::Line value=form.platform_version error=error_of("platform_version")/>
             <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact")/>
             <Field id="steps_to_reproduce" en="Steps to reproduce" ja="再現手順" kind=Kind::Text value=form.steps_to_reproduce error=error_of("steps_to_reproduce")/>
+            <Field id="started_at" en="When it started" ja="発生日時" kind=Kind::Line value=form.started_at error=error_of("started_at")
+                hint=("Date and time, with your time zone.", "日時(タイムゾーンを含めて)。")/>
+            <Field id="availability" en="Your availability" ja="対応可能な時間帯" kind=Kind::Line value=form.availability error=error_of("availability")
+                hint=("When support can reach you to troubleshoot together.", "サポートと一緒に調査できる時間帯。")/>
             <div class="field">
                 <label for="language">{t("Preferred language", "希望する言語")}</label>
-                <select id="language" prop:value=move || form.language.get() on:change=move |event| form.language.set(event_target_value(&event))>
-                    <option value="en">"English"</option>
-                    <option value="ja">"日本語"</option>
-                </select>
-                <p class="hint">{t("English always; Japanese on a best-effort basis.", "英語は常に対応、日本語は可能な範囲で対応します。")}</p>
+                {with_policy(move |policy| {
+                    let languages = policy.languages().to_vec();
+                    view! {
+                        <select id="language" aria-describedby="language-hint" prop:value=move || form.language.get() on:change=move |event| form.language.set(event_target_value(&event))>
+                            {languages.into_iter().map(|language| view! {
+                                <option value=language.code.clone()>
+                                    {language.name.clone()}
+                                    {(!language.guaranteed).then(|| t(" (best effort)", "(可能な範囲で)"))}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    }
+                })}
+                <p id="language-hint" class="hint">{t("Some languages are answered as staff allow.", "一部の言語は担当者の状況に応じて対応します。")}</p>
             </div>
             {move || failure.get().map(|error| {
                 let text = match &error {
@@ -366,6 +395,8 @@ fn field_name(field: &str) -> Option<&'static str> {
         "platform_version",
         "impact",
         "steps_to_reproduce",
+        "started_at",
+        "availability",
         "language",
     ]
     .into_iter()
@@ -457,11 +488,13 @@ mod tests {
         assert_eq!(
             keys,
             [
+                "availability",
                 "description",
                 "environment",
                 "impact",
                 "language",
                 "platform_version",
+                "started_at",
                 "steps_to_reproduce",
                 "subject",
                 "type"

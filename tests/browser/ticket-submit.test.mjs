@@ -34,6 +34,8 @@ async function fillUrgentIncident(page, subject) {
   await page.getByLabel('Environment (name or URL)').fill('https://prod.example.com');
   await page.getByLabel('Platform version').fill('11.2');
   await page.getByLabel('Impact: who and what is affected').fill('No customer can order.');
+  await page.getByLabel('When it started').fill('Today 14:00 Lisbon time');
+  await page.getByLabel('Preferred language').selectOption('pt');
 }
 
 test('sign in, submit, confirmation and my tickets: the ticket is in the database with its deadline', async () => {
@@ -58,6 +60,9 @@ test('sign in, submit, confirmation and my tickets: the ticket is in the databas
     .sql(`SELECT status, kind, severity, subject, first_response_due - created_at FROM tickets WHERE id = ${id}`)
     .split('|');
   assert.deepEqual([status, kind, severity, subject], ['open', 'incident', 'urgent', 'Checkout is down']);
+  const [language, details] = server.sql(`SELECT language, details FROM tickets WHERE id = ${id}`).split('|');
+  assert.equal(language, 'pt');
+  assert.equal(JSON.parse(details).started_at, 'Today 14:00 Lisbon time');
   // Microseconds; the rules count whole seconds, so the deadline is the arrival's second + 1 h.
   assert.ok(Number(dueAfter) > 3599 * 1_000_000 && Number(dueAfter) <= 3600 * 1_000_000, `due ${dueAfter} µs after arrival`);
   await page.getByRole('link', { name: 'My tickets' }).last().click();
@@ -98,7 +103,8 @@ test('a submit retried after a lost answer files one ticket: same Idempotency-Ke
   assert.ok(sent[0].key && sent[0].key.length >= 16);
   assert.equal(sent[1].key, sent[0].key);
   assert.deepEqual(Object.keys(sent[0].body).sort(), [
-    'description', 'environment', 'impact', 'language', 'platform_version', 'severity', 'steps_to_reproduce', 'subject', 'type',
+    'availability', 'description', 'environment', 'impact', 'language', 'platform_version', 'severity', 'started_at', 'steps_to_reproduce',
+    'subject', 'type',
   ]);
   assert.equal(Number(server.sql('SELECT count(*) FROM tickets')), before + 1, 'one ticket filed');
   const id = Number(server.sql("SELECT id FROM tickets WHERE subject = 'Production is down'"));
