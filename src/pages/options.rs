@@ -87,12 +87,19 @@ pub fn Options() -> impl IntoView {
         <WhoMaySubmit/>
         <section aria-labelledby="languages">
             <h2 id="languages">{t("Languages", "対応言語")}</h2>
-            <p>
-                {t(
-                    "We always answer in English. Other languages, Japanese among them, on a best-effort basis depending on who is on shift.",
-                    "英語では常に対応します。日本語などその他の言語は、担当者の状況に応じて可能な範囲で対応します。",
-                )}
-            </p>
+            {with_policy(|policy| {
+                let name = |language: &support_rules::Language| language.name.clone();
+                let guaranteed: Vec<String> = policy.languages().iter().filter(|l| l.guaranteed).map(name).collect();
+                let others: Vec<String> = policy.languages().iter().filter(|l| !l.guaranteed).map(name).collect();
+                view! {
+                    <p id="languages-offered">
+                        {t("Always answered in: ", "常に対応: ")}{guaranteed.join(", ")}". "
+                        {(!others.is_empty()).then(|| view! {
+                            {t("As staff on shift allow: ", "担当者の状況に応じて対応: ")}{others.join(", ")}"."
+                        })}
+                    </p>
+                }
+            })}
         </section>
         <TicketContent/>
     }
@@ -273,23 +280,6 @@ const SEVERITIES: [(Text, Text, Text); 4] = [
     ),
 ];
 
-const TICKET_FIELDS: [Text; 5] = [
-    (
-        "a subject and a description of the problem",
-        "件名と問題の説明",
-    ),
-    (
-        "the environment (name or URL) and the platform version",
-        "環境(名前またはURL)とプラットフォームのバージョン",
-    ),
-    (
-        "the impact: who and what is affected",
-        "影響: 誰が、何が影響を受けているか",
-    ),
-    ("the steps to reproduce it", "再現手順"),
-    ("your preferred language", "希望する言語"),
-];
-
 #[component]
 fn TicketTypes() -> impl IntoView {
     view! {
@@ -375,12 +365,27 @@ fn TicketContent() -> impl IntoView {
         <section aria-labelledby="content">
             <h2 id="content">{t("What a ticket carries", "チケットに記載する内容")}</h2>
             <p>{t(
-                "A precise description lets us start at once. The form asks for:",
-                "問題を正確に記載いただくと、すぐに調査を始められます。フォームでは次の項目を入力します。",
+                "A precise description lets us start at once. The form asks for the type, the severity of an incident or the service of a request, your preferred language, and:",
+                "問題を正確に記載いただくと、すぐに調査を始められます。フォームでは種類、インシデントの重要度またはリクエストのサービス、希望する言語と、次の項目を入力します。",
             )}</p>
-            <ul>
-                {TICKET_FIELDS.into_iter().map(|(en, ja)| view! { <li>{t(en, ja)}</li> }).collect_view()}
-            </ul>
+            {with_policy(|policy| {
+                let i = use_i18n();
+                let fields = policy.ticket_fields().to_vec();
+                view! {
+                    <dl class="definitions ticket-fields">
+                        {fields.into_iter().map(|field| {
+                            let required = field.required;
+                            view! {
+                                <dt>
+                                    {move || field.label.get(i.lang().code()).to_owned()}
+                                    {required.then(|| t(" (required)", "(必須)"))}
+                                </dt>
+                                <dd>{move || field.hint.get(i.lang().code()).to_owned()}</dd>
+                            }
+                        }).collect_view()}
+                    </dl>
+                }
+            })}
         </section>
     }
 }
