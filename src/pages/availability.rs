@@ -253,19 +253,21 @@ fn Timelines(policy: Arc<Policy>) -> impl IntoView {
                             let names = names.clone();
                             move || {
                                 let zone = prefs.zone.get();
-                                let (open, _) = drawing.get();
+                                let (open, holidays) = drawing.get();
                                 let windows = open.iter().map(|(start, end)| format!(
                                     "{} – {}",
                                     time::date_time(*start, &zone, i.lang()),
                                     time::date_time(*end, &zone, i.lang()),
                                 )).collect::<Vec<_>>();
+                                let holidays = holidays.iter().map(|(start, _)| time::weekday_day(*start, &zone, i.lang())).collect::<Vec<_>>();
                                 format!(
-                                    "{} {}, {}: {} {}",
+                                    "{} {}, {}: {} {}{}",
                                     i.t("Level", "レベル"),
                                     level.number(),
                                     names(),
                                     i.t("staffed", "対応時間"),
                                     if windows.is_empty() { i.t("never in these 7 days", "この7日間はなし").to_owned() } else { windows.join("; ") },
+                                    if holidays.is_empty() { String::new() } else { format!(". {}{}", i.t("Holiday: ", "休日: "), holidays.join(", ")) },
                                 )
                             }
                         };

@@ -101,3 +101,23 @@ test('the expected-response widget agrees with the server quote at an injected i
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the timeline marks Christmas as a holiday of the business calendar and leaves it out of the staffed windows', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+  const problems = watchConsole(page, { allowHttpErrors: true });
+  // Wednesday 23 December 2026, noon in Lisbon: the drawing runs to Wednesday 30, midnight.
+  await page.clock.setFixedTime(new Date('2026-12-23T12:00:00Z'));
+  await page.goto(server.url + '/availability');
+  const business = page.locator('.timeline-row[data-level="1"] svg');
+  await business.waitFor({ timeout: 15_000 });
+  assert.equal(await business.locator('rect.holiday').count(), 1);
+  assert.match(
+    await business.getAttribute('aria-label'),
+    /staffed Wed, Dec 23, 00:00 GMT(\+0)? – Fri, Dec 25, 00:00 GMT(\+0)?; Mon, Dec 28, 00:00 GMT(\+0)? – Wed, Dec 30, 00:00 GMT(\+0)?\. Holiday: (Fri 25|25 Fri)$/,
+  );
+  // The round-the-clock calendar has no holidays.
+  assert.equal(await page.locator('.timeline-row[data-level="3"]').first().locator('rect.holiday').count(), 0);
+  await page.screenshot({ path: join(artifacts, 'availability-christmas.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
