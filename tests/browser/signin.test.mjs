@@ -18,7 +18,7 @@ after(async () => {
 
 const password = 'correct horse battery';
 
-test('a wrong password is reported, the right one signs in, and signing out forgets the person', async () => {
+test('a wrong password is reported, the right one signs in, the expected response starts from the account, and signing out forgets the person', async () => {
   server.createAccount({ name: 'Example Lda', level: 3, tsm: true, country: 'PT', email: 'ana@example.com', contactName: 'Ana Lima', password });
   const page = await browser.newPage({ locale: 'en-US' });
   const problems = watchConsole(page, { allowHttpErrors: true });
@@ -36,6 +36,13 @@ test('a wrong password is reported, the right one signs in, and signing out forg
   const summary = await page.locator('main').textContent();
   assert.match(summary, /Support level3 with a Technical Success Manager/);
   assert.match(summary, /Support phone\+351 800 780 555 \(toll-free\)/);
+  // The expected response starts from the account: level 3 with a Technical Success Manager.
+  await page.getByRole('link', { name: 'Response time' }).click();
+  await page.locator('#expected-response').getByText('Level 3 normal incidents').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByLabel('Support level').inputValue(), '3');
+  assert.equal(await page.getByLabel('The account has a Technical Success Manager').isChecked(), true);
+  await page.getByRole('link', { name: 'Ana Lima' }).click();
+  await page.locator('#signed-in-as').waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
   assert.deepEqual(problems, []);
