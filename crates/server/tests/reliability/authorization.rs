@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use sqlx::AnyPool;
 
 use crate::real_server::{
-    Backend, Database, RealServer, client, create_account, incident, set_password, sign_in,
+    Backend, Database, PASSWORD, RealServer, client, create_account, incident, set_password,
+    sign_in,
 };
 
 const ANONYMOUS: usize = 0;
@@ -111,6 +112,14 @@ fn table() -> Vec<Row> {
             }),
             ..row(Method::DELETE, "", [401, 403, 403, 204, 404])
         },
+        // Anyone may sign in (here as a person no one else signs in as, within the budget of
+        // five attempts per email).
+        Row {
+            body: Some(Box::new(
+                |_| json!({"email": "signer@example.com", "password": PASSWORD}),
+            )),
+            ..row(Method::POST, "/api/session", [204, 204, 204, 204, 204])
+        },
         // Last: it ends the actor's session.
         row(Method::DELETE, "/api/session", [204, 204, 204, 204, 204]),
     ]
@@ -167,7 +176,12 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
     let manager = sign_in(&server, "boss-a@example.com").await;
     add(&server, &manager, "contact-a@example.com", true).await;
     add(&server, &manager, "person-a@example.com", false).await;
-    for email in ["contact-a@example.com", "person-a@example.com"] {
+    add(&server, &manager, "signer@example.com", false).await;
+    for email in [
+        "contact-a@example.com",
+        "person-a@example.com",
+        "signer@example.com",
+    ] {
         set_password(&database, email).await;
     }
     let actors = [
