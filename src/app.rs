@@ -1,13 +1,11 @@
 //! The frame of every page: header with navigation and language switch, and the router.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use crate::components::field::focus;
 use crate::i18n::{Lang, provide_i18n, t, use_i18n};
 use crate::pages;
+use crate::router::{self, NavLink, Route, use_location};
 use crate::session::use_session;
 use crate::{clock, policy, prefs, session};
 
@@ -18,25 +16,31 @@ pub fn App() -> impl IntoView {
     prefs::provide_prefs();
     session::provide_session();
     policy::provide_policy();
+    let location = router::provide_location();
+    // A new page only when the path names another page.
+    let route = Memo::new(move |_| Route::parse(&location.path()));
     view! {
-        <Router>
-            <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>
-            <Header/>
-            <AnnounceNavigation/>
-            <main id="main" class="page" tabindex="-1">
-                <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-                    <Route path=path!("/") view=pages::overview::Overview/>
-                    <Route path=path!("/options") view=pages::options::Options/>
-                    <Route path=path!("/availability") view=pages::availability::Availability/>
-                    <Route path=path!("/response") view=pages::response::Response/>
-                    <Route path=path!("/signin") view=pages::signin::SignIn/>
-                    <Route path=path!("/tickets/new") view=pages::new_ticket::NewTicket/>
-                    <Route path=path!("/tickets") view=pages::tickets::Tickets/>
-                    <Route path=path!("/tickets/:id") view=pages::ticket::Ticket/>
-                    <Route path=path!("/contacts") view=pages::contacts::Contacts/>
-                </Routes>
-            </main>
-        </Router>
+        <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>
+        <Header/>
+        <AnnounceNavigation/>
+        <main id="main" class="page" tabindex="-1">
+            {move || page(route.get())}
+        </main>
+    }
+}
+
+fn page(route: Route) -> AnyView {
+    match route {
+        Route::Overview => view! { <pages::overview::Overview/> }.into_any(),
+        Route::Options => view! { <pages::options::Options/> }.into_any(),
+        Route::Availability => view! { <pages::availability::Availability/> }.into_any(),
+        Route::Response => view! { <pages::response::Response/> }.into_any(),
+        Route::SignIn => view! { <pages::signin::SignIn/> }.into_any(),
+        Route::NewTicket => view! { <pages::new_ticket::NewTicket/> }.into_any(),
+        Route::Tickets => view! { <pages::tickets::Tickets/> }.into_any(),
+        Route::Ticket(id) => view! { <pages::ticket::Ticket id=id/> }.into_any(),
+        Route::Contacts => view! { <pages::contacts::Contacts/> }.into_any(),
+        Route::NotFound => view! { <pages::not_found::NotFound/> }.into_any(),
     }
 }
 
@@ -46,24 +50,24 @@ fn Header() -> impl IntoView {
     let session = use_session();
     view! {
         <header class="site-header">
-            <A href="/" exact=true attr:class="brand">
+            <NavLink href="/" exact=true class="brand">
                 {t("Support", "サポート")}
-            </A>
+            </NavLink>
             <nav aria-label=t("Main", "メイン")>
                 <ul>
-                    <li><A href="/options">{t("Options", "サポート窓口")}</A></li>
-                    <li><A href="/availability">{t("Availability", "対応状況")}</A></li>
-                    <li><A href="/response">{t("Response time", "回答期限")}</A></li>
-                    <li><A href="/tickets/new">{t("New ticket", "チケット作成")}</A></li>
-                    <li><A href="/tickets" exact=true>{t("My tickets", "マイチケット")}</A></li>
-                    <li><A href="/contacts">{t("Contacts", "技術担当者")}</A></li>
+                    <li><NavLink href="/options">{t("Options", "サポート窓口")}</NavLink></li>
+                    <li><NavLink href="/availability">{t("Availability", "対応状況")}</NavLink></li>
+                    <li><NavLink href="/response">{t("Response time", "回答期限")}</NavLink></li>
+                    <li><NavLink href="/tickets/new">{t("New ticket", "チケット作成")}</NavLink></li>
+                    <li><NavLink href="/tickets" exact=true>{t("My tickets", "マイチケット")}</NavLink></li>
+                    <li><NavLink href="/contacts">{t("Contacts", "技術担当者")}</NavLink></li>
                     <li>
-                        <A href="/signin">
+                        <NavLink href="/signin">
                             {move || match session.signed_in() {
                                 Some(me) => me.person.name,
                                 None => i.t("Sign in", "サインイン").to_owned(),
                             }}
-                        </A>
+                        </NavLink>
                     </li>
                 </ul>
             </nav>
@@ -76,10 +80,10 @@ fn Header() -> impl IntoView {
 /// the tab after its heading, as a full page load would.
 #[component]
 fn AnnounceNavigation() -> impl IntoView {
-    let pathname = use_location().pathname;
+    let location = use_location();
     let i = use_i18n();
     Effect::new(move |previous: Option<String>| {
-        let path = pathname.get();
+        let path = location.path();
         i.lang();
         let moved = previous.as_ref().is_some_and(|previous| *previous != path);
         request_animation_frame(move || {

@@ -8,8 +8,10 @@ mod i18n;
 mod pages;
 mod policy;
 mod prefs;
+mod router;
 mod session;
 mod storage;
+mod task;
 mod time;
 
 fn main() {

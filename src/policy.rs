@@ -10,9 +10,10 @@ use support_rules::{BusinessDuration, Policy, Timestamp};
 use crate::api::{self, ApiError};
 use crate::clock::Clock;
 use crate::i18n::{Lang, t};
+use crate::task::Fetched;
 
 #[derive(Clone, Copy)]
-pub struct PolicyState(LocalResource<Result<Arc<Policy>, ApiError>>);
+pub struct PolicyState(Fetched<Result<Arc<Policy>, ApiError>>);
 
 impl PolicyState {
     /// `None` while loading; then the policy, or why it could not be loaded.
@@ -22,7 +23,7 @@ impl PolicyState {
 }
 
 pub fn provide_policy() {
-    provide_context(PolicyState(LocalResource::new(|| async {
+    provide_context(PolicyState(Fetched::new(|| async {
         api::policy().await.map(Arc::new)
     })));
 }

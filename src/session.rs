@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Me};
+use crate::task::Fetched;
 
 #[derive(Clone, Copy)]
 pub struct Session {
-    me: LocalResource<Result<Me, ApiError>>,
+    me: Fetched<Result<Me, ApiError>>,
 }
 
 impl Session {
@@ -28,7 +29,7 @@ impl Session {
 
 pub fn provide_session() {
     provide_context(Session {
-        me: LocalResource::new(api::me),
+        me: Fetched::new(api::me),
     });
 }
 

@@ -7,6 +7,7 @@ use crate::components::field::{Field, Kind, focus};
 use crate::components::signed_out::{ApiProblem, SignedOut};
 use crate::i18n::{t, use_i18n};
 use crate::session::use_session;
+use crate::task::{Call, Fetched};
 
 #[component]
 pub fn Contacts() -> impl IntoView {
@@ -29,9 +30,9 @@ pub fn Contacts() -> impl IntoView {
 #[component]
 fn ContactList(can_manage: bool) -> impl IntoView {
     let i = use_i18n();
-    let contacts = LocalResource::new(api::contacts);
-    let remove = Action::new_local(|id: &i64| api::remove_contact(*id));
-    let toggle = Action::new_local(|(id, value): &(i64, bool)| api::set_can_manage(*id, *value));
+    let contacts = Fetched::new(api::contacts);
+    let remove = Call::new(|id: &i64| api::remove_contact(*id));
+    let toggle = Call::new(|(id, value): &(i64, bool)| api::set_can_manage(*id, *value));
     Effect::new(move |_| {
         if remove.value().get().is_some() || toggle.value().get().is_some() {
             contacts.refetch();
@@ -47,10 +48,10 @@ fn ContactList(can_manage: bool) -> impl IntoView {
                 {if can_manage {
                     view! {
                         <label>
-                            <input type="checkbox" prop:checked=manages on:change=move |_| { toggle.dispatch_local((id, !manages)); }/>
+                            <input type="checkbox" prop:checked=manages on:change=move |_| { toggle.dispatch((id, !manages)); }/>
                             {t(" may manage contacts", " コンタクトを管理できる")}
                         </label>
-                        <button type="button" on:click=move |_| { remove.dispatch_local(id); }>
+                        <button type="button" on:click=move |_| { remove.dispatch(id); }>
                             {t("Remove", "削除")}
                             <span class="visually-hidden">" " {contact.email.clone()}</span>
                         </button>
@@ -63,15 +64,16 @@ fn ContactList(can_manage: bool) -> impl IntoView {
         }
     };
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t("Loading contacts…", "読み込み中…")}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
-                {move || contacts.get().map(|answer| answer.map(|list| view! {
-                    <ul class="contact-list">
-                        <For each=move || list.clone() key=|c| (c.id, c.can_manage_contacts) children=row/>
-                    </ul>
-                }))}
-            </ErrorBoundary>
-        </Suspense>
+        {move || match contacts.get() {
+            None => view! { <p class="muted">{t("Loading contacts…", "読み込み中…")}</p> }.into_any(),
+            Some(Err(error)) => view! { <ApiProblem error=error/> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="contact-list">
+                    {list.into_iter().map(row).collect_view()}
+                </ul>
+            }
+            .into_any(),
+        }}
         {move || remove.value().get().and_then(Result::err).or_else(|| toggle.value().get().and_then(Result::err))
             .map(|e| view! { <p class="status-error" role="alert">{e.to_string()}</p> })}
         {can_manage.then(|| view! { <AddContact on_added=move || contacts.refetch()/> })}
@@ -84,7 +86,7 @@ fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let manages = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let add = Action::new_local(|contact: &NewContact| api::add_contact(contact.clone()));
+    let add = Call::new(|contact: &NewContact| api::add_contact(contact.clone()));
     Effect::new(move |_| match add.value().get() {
         Some(Ok(_)) => {
             email.set(String::new());
@@ -114,7 +116,7 @@ fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
                 focus("email");
                 return;
             }
-            add.dispatch_local(NewContact { email: value, can_manage_contacts: manages.get() });
+            add.dispatch(NewContact { email: value, can_manage_contacts: manages.get() });
         }>
             <h2>{t("Add a contact", "コンタクトを追加")}</h2>
             <Field id="email" en="Email" ja="メールアドレス" kind=Kind::Line value=email error=error required=true/>

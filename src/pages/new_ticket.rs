@@ -3,7 +3,6 @@
 //! lost on a reload or a failed submit, and ends on a confirmation.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use support_rules::{SupportLevel, TicketField};
@@ -17,6 +16,7 @@ use crate::i18n::{I18n, t, use_i18n};
 use crate::policy::{tel_href, use_policy, with_policy};
 use crate::prefs::use_prefs;
 use crate::session::use_session;
+use crate::task::Call;
 use crate::{storage, time};
 
 const DRAFT_KEY: &str = "support.ticket-draft";
@@ -248,7 +248,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             })
         })
     };
-    let submit = Action::new_local(|(ticket, key): &(NewTicket, String)| {
+    let submit = Call::new(|(ticket, key): &(NewTicket, String)| {
         api::create_ticket(ticket.clone(), key.clone())
     });
     let failure = RwSignal::new(None::<ApiError>);
@@ -300,7 +300,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             form.idempotency_key.set(Some(key.clone()));
             key
         });
-        submit.dispatch_local((ticket, key));
+        submit.dispatch((ticket, key));
     };
     let signed_out = move || matches!(session.me(), Some(Err(ApiError::SignedOut)));
     // The live quote for the signed-in account and what the form says now.
@@ -317,7 +317,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">
                 {t("You are not signed in. ", "サインインしていません。")}
-                <A href="/signin">{t("Sign in", "サインイン")}</A>
+                <a href="/signin">{t("Sign in", "サインイン")}</a>
                 {t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
             </p>
         })}
@@ -440,7 +440,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
                     " "{call.instruction.clone()}
                 </p>
             })}
-            <p><A href=href>{t("See the ticket", "チケットを見る")}</A>" · "<A href="/tickets">{t("My tickets", "マイチケット")}</A></p>
+            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href="/tickets">{t("My tickets", "マイチケット")}</a></p>
         </section>
     }
 }

@@ -1,7 +1,6 @@
 //! `/options`: the ways to get support and what to bring.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use std::sync::Arc;
 
@@ -69,7 +68,7 @@ pub fn Options() -> impl IntoView {
             <h3>{t("Web", "Web")}</h3>
             <p>
                 {t("Open a ticket on the ", "")}
-                <A href="/tickets/new">{t("new ticket page", "チケット作成ページ")}</A>
+                <a href="/tickets/new">{t("new ticket page", "チケット作成ページ")}</a>
                 {t(
                     ". Every ticket starts here, even an urgent one.",
                     "からチケットを作成してください。緊急の場合も、まずチケットを作成します。",
@@ -350,7 +349,7 @@ fn WhoMaySubmit() -> impl IntoView {
                 "An account may have any number of technical contacts. A contact with the right to manage contacts adds a person by their email address (company, personal or a contractor's) on the ",
                 "テクニカルコンタクトの人数に制限はありません。管理権限を持つコンタクトが、",
             )}
-            <A href="/contacts">{t("contacts page", "技術担当者ページ")}</A>
+            <a href="/contacts">{t("contacts page", "技術担当者ページ")}</a>
             {t(
                 ". Set them up right after subscribing.",
                 "でメールアドレス(会社・個人・委託先のいずれも可)を登録して追加します。サブスクリプション開始後すぐの設定をおすすめします。",

@@ -1,7 +1,6 @@
 //! `/`: where to go for what.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::server_status::ServerStatus;
 use crate::i18n::t;
@@ -19,19 +18,19 @@ pub fn Overview() -> impl IntoView {
         <ServerStatus/>
         <ul class="cards">
             <li>
-                <h2><A href="/options">{t("Support options", "サポート窓口")}</A></h2>
+                <h2><a href="/options">{t("Support options", "サポート窓口")}</a></h2>
                 <p>{t("Ticket types, severities, phone numbers and who may submit.", "チケットの種類、重要度、電話番号、チケットを送信できる人。")}</p>
             </li>
             <li>
-                <h2><A href="/availability">{t("Availability now", "現在の対応状況")}</A></h2>
+                <h2><a href="/availability">{t("Availability now", "現在の対応状況")}</a></h2>
                 <p>{t("Whether support is staffed right now, and the next 7 days.", "現在サポートが対応中かどうかと、今後7日間の予定。")}</p>
             </li>
             <li>
-                <h2><A href="/response">{t("Expected response", "回答期限の目安")}</A></h2>
+                <h2><a href="/response">{t("Expected response", "回答期限の目安")}</a></h2>
                 <p>{t("By when you can expect a first response.", "最初の回答が届く期限。")}</p>
             </li>
             <li>
-                <h2><A href="/tickets/new">{t("Open a ticket", "チケットを作成")}</A></h2>
+                <h2><a href="/tickets/new">{t("Open a ticket", "チケットを作成")}</a></h2>
                 <p>{t("For technical contacts of a subscribed account.", "サブスクリプションのテクニカルコンタクト向け。")}</p>
             </li>
         </ul>

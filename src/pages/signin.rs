@@ -1,12 +1,12 @@
 //! `/signin`: sign in with email and password, or sign out.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError, Credentials, Me};
 use crate::i18n::{t, use_i18n};
 use crate::policy::tel_href;
 use crate::session::use_session;
+use crate::task::Call;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -24,7 +24,7 @@ pub fn SignIn() -> impl IntoView {
 fn SignedIn(me: Me) -> impl IntoView {
     let i = use_i18n();
     let session = use_session();
-    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    let sign_out = Call::new(|_: &()| api::sign_out());
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
             session.refresh();
@@ -48,7 +48,7 @@ fn SignedIn(me: Me) -> impl IntoView {
             <dt>{t("Role", "役割")}</dt>
             <dd>{move || if me.is_contact { i.t("technical contact", "テクニカルコンタクト") } else { i.t("not a technical contact: your tickets need approval", "テクニカルコンタクトではありません(チケットには承認が必要です)") }}</dd>
         </dl>
-        <button type="button" on:click=move |_| { sign_out.dispatch_local(()); } disabled=move || sign_out.pending().get()>
+        <button type="button" on:click=move |_| { sign_out.dispatch(()); } disabled=move || sign_out.pending().get()>
             {t("Sign out", "サインアウト")}
         </button>
         {move || {
@@ -65,14 +65,13 @@ fn SignedIn(me: Me) -> impl IntoView {
 fn SignInForm() -> impl IntoView {
     let i = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let sign_in = Action::new_local(|credentials: &Credentials| api::sign_in(credentials.clone()));
+    let sign_in = Call::new(|credentials: &Credentials| api::sign_in(credentials.clone()));
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_in.value().get() {
             session.refresh();
-            navigate("/tickets", Default::default());
+            crate::router::navigate("/tickets");
         }
     });
     let error = move || sign_in.value().get().and_then(Result::err);
@@ -81,7 +80,7 @@ fn SignInForm() -> impl IntoView {
             class="form"
             on:submit=move |event| {
                 event.prevent_default();
-                sign_in.dispatch_local(Credentials { email: email.get(), password: password.get() });
+                sign_in.dispatch(Credentials { email: email.get(), password: password.get() });
             }
         >
             <div class="field">

@@ -2,7 +2,6 @@
 //! technical contacts the tickets waiting for their approval.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::{self, ApiError, Decision, Ticket};
 use crate::components::due::DueOrPending;
@@ -10,13 +9,14 @@ use crate::components::field::focus;
 use crate::components::signed_out::{ApiProblem, SignedOut};
 use crate::i18n::{I18n, t, use_i18n};
 use crate::session::use_session;
+use crate::task::{Call, Fetched};
 
 #[component]
 pub fn Tickets() -> impl IntoView {
     let session = use_session();
     view! {
         <h1>{t("My tickets", "マイチケット")}</h1>
-        <p><A href="/tickets/new">{t("Open a new ticket", "新しいチケットを作成")}</A></p>
+        <p><a href="/tickets/new">{t("Open a new ticket", "新しいチケットを作成")}</a></p>
         {move || match session.me() {
             None => view! { <p class="muted">{t("Loading…", "読み込み中…")}</p> }.into_any(),
             Some(Err(ApiError::SignedOut)) => view! { <SignedOut/> }.into_any(),
@@ -28,8 +28,8 @@ pub fn Tickets() -> impl IntoView {
 
 #[component]
 fn TicketLists(is_contact: bool) -> impl IntoView {
-    let tickets = LocalResource::new(api::tickets);
-    let decide = Action::new_local(|(id, decision, reason): &(i64, Decision, String)| {
+    let tickets = Fetched::new(api::tickets);
+    let decide = Call::new(|(id, decision, reason): &(i64, Decision, String)| {
         api::decide(*id, *decision, reason.clone())
     });
     Effect::new(move |_| {
@@ -37,45 +37,40 @@ fn TicketLists(is_contact: bool) -> impl IntoView {
             tickets.refetch();
         }
     });
-    let list = move |pending: bool| {
-        move || {
-            tickets.get().map(|answer| {
-                answer.map(|all| {
-                    let shown: Vec<Ticket> = all
-                        .into_iter()
-                        .filter(|t| !pending || t.status == "pending_approval")
-                        .collect();
-                    if shown.is_empty() {
-                        return view! { <p class="muted">{t("None.", "ありません。")}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="ticket-list">
-                            <For each=move || shown.clone() key=|t| (t.id, t.status.clone()) let:ticket>
-                                <TicketRow ticket=ticket decide=pending.then_some(decide)/>
-                            </For>
-                        </ul>
-                    }
-                    .into_any()
-                })
-            })
+    let list = move |all: Vec<Ticket>, pending: bool| {
+        let shown: Vec<Ticket> = all
+            .into_iter()
+            .filter(|t| !pending || t.status == "pending_approval")
+            .collect();
+        if shown.is_empty() {
+            return view! { <p class="muted">{t("None.", "ありません。")}</p> }.into_any();
         }
+        view! {
+            <ul class="ticket-list">
+                {shown.into_iter().map(|ticket| view! { <TicketRow ticket=ticket decide=pending.then_some(decide)/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
     };
-    view! {
-        <Suspense fallback=move || view! { <p class="muted">{t("Loading tickets…", "チケットを読み込んでいます…")}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ApiProblem errors=errors/> }>
-                {is_contact.then(|| view! {
-                    <section aria-labelledby="approvals">
-                        <h2 id="approvals">{t("Waiting for your approval", "承認待ち")}</h2>
-                        {list(true)}
-                        {move || decide.value().get().and_then(Result::err).map(|e| view! { <p class="status-error" role="alert">{e.to_string()}</p> })}
-                    </section>
-                })}
-                <section aria-labelledby="all-tickets">
-                    <h2 id="all-tickets">{t("All tickets, newest first", "すべてのチケット(新しい順)")}</h2>
-                    {list(false)}
+    move || {
+        match tickets.get() {
+        None => view! { <p class="muted">{t("Loading tickets…", "チケットを読み込んでいます…")}</p> }.into_any(),
+        Some(Err(error)) => view! { <ApiProblem error=error/> }.into_any(),
+        Some(Ok(all)) => view! {
+            {is_contact.then(|| view! {
+                <section aria-labelledby="approvals">
+                    <h2 id="approvals">{t("Waiting for your approval", "承認待ち")}</h2>
+                    {list(all.clone(), true)}
+                    {move || decide.value().get().and_then(Result::err).map(|e| view! { <p class="status-error" role="alert">{e.to_string()}</p> })}
                 </section>
-            </ErrorBoundary>
-        </Suspense>
+            })}
+            <section aria-labelledby="all-tickets">
+                <h2 id="all-tickets">{t("All tickets, newest first", "すべてのチケット(新しい順)")}</h2>
+                {list(all, false)}
+            </section>
+        }
+        .into_any(),
+    }
     }
 }
 
@@ -91,7 +86,7 @@ pub fn status_text(status: &str, i: I18n) -> &'static str {
 }
 
 /// Approves or rejects a ticket: its id, the decision and a rejection's reason.
-type DecideAction = Action<(i64, Decision, String), Result<Ticket, ApiError>>;
+type DecideAction = Call<(i64, Decision, String), Result<Ticket, ApiError>>;
 
 #[component]
 fn TicketRow(ticket: Ticket, decide: Option<DecideAction>) -> impl IntoView {
@@ -101,7 +96,7 @@ fn TicketRow(ticket: Ticket, decide: Option<DecideAction>) -> impl IntoView {
     let status_class = format!("status status-{status}");
     view! {
         <li class="ticket" data-ticket-id=id>
-            <A href=format!("/tickets/{id}")>"#" {id} " " {ticket.subject.clone()}</A>
+            <a href=format!("/tickets/{id}")>"#" {id} " " {ticket.subject.clone()}</a>
             <span class=status_class>{move || status_text(&status, i)}</span>
             <span>{t("First response by ", "回答期限: ")}<DueOrPending at=ticket.first_response_due.clone()/></span>
             {decide.map(|decide| {
@@ -115,13 +110,13 @@ fn TicketRow(ticket: Ticket, decide: Option<DecideAction>) -> impl IntoView {
                             // The server needs a reason: ask for it where it is typed.
                             focus(&reason_id);
                         } else {
-                            decide.dispatch_local((id, Decision::Reject, text));
+                            decide.dispatch((id, Decision::Reject, text));
                         }
                     }
                 };
                 view! {
                     <span class="actions">
-                        <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch_local((id, Decision::Approve, String::new())); }>
+                        <button type="button" disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch((id, Decision::Approve, String::new())); }>
                             {t("Approve", "承認")}
                             <span class="visually-hidden">" #" {id}</span>
                         </button>
