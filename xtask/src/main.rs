@@ -5,10 +5,13 @@
 //! - `cargo xtask test`: installs missing tools, then runs every check and test and ends with
 //!   one summary line.
 //!
-//! Written with the standard library only, so it compiles in seconds on a fresh machine.
+//! Written with the standard library and two compressors that the server already pulls in
+//! (`brotli`, `flate2`, pinned to the locked versions), so it compiles in seconds on a fresh
+//! machine and downloads nothing more.
 
 mod demo;
 mod postgres;
+mod precompress;
 mod summary;
 mod tools;
 
@@ -25,6 +28,9 @@ commands:
   run [--port N]   build the SPA and the server, seed the demo account, then serve them
                    (default port 8080, or PORT; database DATABASE_URL, default ./data/support.db)
   test             install what is missing, then run every check and test
+  precompress [DIR]
+                   write FILE.br and FILE.gz next to each compressible file of DIR (default
+                   dist; `run` and `test` do it after building the SPA) and print the sizes
 ";
 
 fn main() -> ExitCode {
@@ -32,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("precompress") => precompress_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -118,7 +125,22 @@ fn build_spa() -> Result {
         Command::new("trunk")
             .args(["build", "--release"])
             .env("PATH", path_with_node_tools()),
-    )
+    )?;
+    // The server sends these copies to browsers that accept brotli or gzip.
+    precompress::dist(&root().join("dist")).map(drop)
+}
+
+fn precompress_command(args: &[String]) -> Result {
+    let dist = match args {
+        [] => root().join("dist"),
+        [dir] if !dir.starts_with('-') => PathBuf::from(dir),
+        _ => {
+            return Err(Failure::Usage(
+                "precompress takes one folder (default dist)".into(),
+            ));
+        }
+    };
+    precompress::dist(&dist).map(drop)
 }
 
 fn run(args: &[String]) -> Result {
