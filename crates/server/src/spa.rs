@@ -1,5 +1,7 @@
 //! The built SPA: `index.html` for every page path, hashed assets cached for a year.
 //!
+//! Files are sent precompressed when the build left a `FILE.br` or `FILE.gz` next to them.
+//!
 //! Trunk writes an inline `<script type="module">` into `index.html` that starts the wasm;
 //! the Content-Security-Policy forbids inline scripts, so at startup each inline script moves
 //! into a file of its own (`/boot-<hash>.js`) and the rewritten `index.html` is served from
@@ -134,8 +136,14 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if path == "/" || path == "/index.html" {
         return spa.index_response();
     }
+    // `FILE.br` / `FILE.gz` written at build time (`cargo xtask`, brotli quality 11) are sent
+    // as they are, with the file's own Content-Type, `Content-Encoding` and
+    // `Vary: Accept-Encoding`; the CompressionLayer leaves a response that has a
+    // Content-Encoding alone. Without a copy the plain file goes out and is compressed on the fly.
     let response = match ServeDir::new(&spa.dist)
         .append_index_html_on_directories(false)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(request)
         .await
     {
