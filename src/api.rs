@@ -1,6 +1,9 @@
 //! Every call the SPA makes to the server, typed with the server's JSON shapes.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use std::future::Future;
+use std::pin::Pin;
+
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use support_rules::Policy;
@@ -45,43 +48,82 @@ struct Problem {
     errors: Vec<FieldError>,
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
-    let response = request
-        .map_err(|e| ApiError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        return Ok(response);
+/// A call's method, path, JSON body and idempotency key.
+struct ApiCall<'a> {
+    method: Method,
+    url: &'a str,
+    body: Option<String>,
+    idempotency_key: Option<&'a str>,
+}
+
+impl<'a> ApiCall<'a> {
+    fn new(method: Method, url: &'a str) -> Self {
+        ApiCall {
+            method,
+            url,
+            body: None,
+            idempotency_key: None,
+        }
     }
-    let status = response.status();
-    if status == 401 {
-        return Err(ApiError::SignedOut);
+
+    fn json(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
+        let text = serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?;
+        self.body = Some(text);
+        Ok(self)
     }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem {
-            status,
-            title: problem.title,
-            detail: problem.detail,
-            errors: problem.errors,
-        }),
-        Err(_) => Err(ApiError::Status(status)),
+
+    /// Sends the call; a success's body as text, anything else as an [`ApiError`]. One
+    /// function, not generic, for every call: the wasm holds its code once.
+    fn send(self) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
+        Box::pin(async move {
+            let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
+            let mut builder = RequestBuilder::new(self.url).method(self.method);
+            if let Some(key) = self.idempotency_key {
+                builder = builder.header("Idempotency-Key", key);
+            }
+            let request = match self.body {
+                Some(body) => builder
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .map_err(network)?,
+                None => builder.build().map_err(network)?,
+            };
+            let response = request.send().await.map_err(network)?;
+            let status = response.status();
+            let text = response
+                .text()
+                .await
+                .map_err(|e| ApiError::Decode(e.to_string()))?;
+            if response.ok() {
+                return Ok(text);
+            }
+            if status == 401 {
+                return Err(ApiError::SignedOut);
+            }
+            match serde_json::from_str::<Problem>(&text) {
+                Ok(problem) => Err(ApiError::Problem {
+                    status,
+                    title: problem.title,
+                    detail: problem.detail,
+                    errors: problem.errors,
+                }),
+                Err(_) => Err(ApiError::Status(status)),
+            }
+        })
+    }
+
+    /// Sends the call and reads its answer as a `T`.
+    async fn answer<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        decode(&self.send().await?)
     }
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response
-        .json()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    json(send(Request::get(url).build()).await?).await
-}
-
-fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
-    builder.json(body)
+    ApiCall::new(Method::GET, url).answer().await
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,11 +138,7 @@ pub async fn health() -> Result<Health, ApiError> {
 /// The support policy in force, with the data of the time zones its calendars use, so that
 /// every figure the SPA shows is computed by the same rules as the server's.
 pub async fn policy() -> Result<Policy, ApiError> {
-    let text = send(Request::get("/api/policy").build())
-        .await?
-        .text()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let text = ApiCall::new(Method::GET, "/api/policy").send().await?;
     Policy::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
@@ -112,12 +150,15 @@ pub struct Credentials {
 
 /// Signs in; the server answers with an HttpOnly session cookie the browser keeps.
 pub async fn sign_in(credentials: Credentials) -> Result<(), ApiError> {
-    send(with_body(Request::post("/api/session"), &credentials)).await?;
+    ApiCall::new(Method::POST, "/api/session")
+        .json(&credentials)?
+        .send()
+        .await?;
     Ok(())
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    send(Request::delete("/api/session").build()).await?;
+    ApiCall::new(Method::DELETE, "/api/session").send().await?;
     Ok(())
 }
 
@@ -203,21 +244,12 @@ pub async fn create_ticket(
     ticket: NewTicket,
     idempotency_key: String,
 ) -> Result<CreatedTicket, ApiError> {
-    let request = with_body(
-        Request::post("/api/tickets").header("Idempotency-Key", &idempotency_key),
-        &ticket,
-    );
-    let text = send(request)
-        .await?
-        .text()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let decode = |e: serde_json::Error| ApiError::Decode(e.to_string());
+    let mut call = ApiCall::new(Method::POST, "/api/tickets").json(&ticket)?;
+    call.idempotency_key = Some(&idempotency_key);
+    let text = call.send().await?;
     Ok(CreatedTicket {
-        ticket: serde_json::from_str(&text).map_err(decode)?,
-        call_now: serde_json::from_str::<CallNowField>(&text)
-            .map_err(decode)?
-            .call_now,
+        ticket: decode(&text)?,
+        call_now: decode::<CallNowField>(&text)?.call_now,
     })
 }
 
@@ -275,14 +307,19 @@ struct Rejection<'a> {
 
 /// Approves or rejects a ticket that waits for approval; a rejection carries its reason.
 pub async fn decide(id: i64, decision: Decision, reason: String) -> Result<Ticket, ApiError> {
-    let request = match decision {
-        Decision::Approve => Request::post(&format!("/api/tickets/{id}/approve")).build(),
-        Decision::Reject => with_body(
-            Request::post(&format!("/api/tickets/{id}/reject")),
-            &Rejection { reason: &reason },
-        ),
-    };
-    json(send(request).await?).await
+    match decision {
+        Decision::Approve => {
+            ApiCall::new(Method::POST, &format!("/api/tickets/{id}/approve"))
+                .answer()
+                .await
+        }
+        Decision::Reject => {
+            ApiCall::new(Method::POST, &format!("/api/tickets/{id}/reject"))
+                .json(&Rejection { reason: &reason })?
+                .answer()
+                .await
+        }
+    }
 }
 
 /// A technical contact of the account.
@@ -312,7 +349,10 @@ pub async fn contacts() -> Result<Vec<Contact>, ApiError> {
 }
 
 pub async fn add_contact(contact: NewContact) -> Result<Contact, ApiError> {
-    json(send(with_body(Request::post("/api/contacts"), &contact)).await?).await
+    ApiCall::new(Method::POST, "/api/contacts")
+        .json(&contact)?
+        .answer()
+        .await
 }
 
 #[derive(Serialize)]
@@ -321,16 +361,17 @@ struct ContactChange {
 }
 
 pub async fn set_can_manage(id: i64, can_manage_contacts: bool) -> Result<Contact, ApiError> {
-    let request = with_body(
-        Request::patch(&format!("/api/contacts/{id}")),
-        &ContactChange {
+    ApiCall::new(Method::PATCH, &format!("/api/contacts/{id}"))
+        .json(&ContactChange {
             can_manage_contacts,
-        },
-    );
-    json(send(request).await?).await
+        })?
+        .answer()
+        .await
 }
 
 pub async fn remove_contact(id: i64) -> Result<(), ApiError> {
-    send(Request::delete(&format!("/api/contacts/{id}")).build()).await?;
+    ApiCall::new(Method::DELETE, &format!("/api/contacts/{id}"))
+        .send()
+        .await?;
     Ok(())
 }

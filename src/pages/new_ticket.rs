@@ -371,7 +371,11 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
                 {move || match session.signed_in() {
                     Some(_) => view! { <ExpectedResponse quoted=quoted/> }.into_any(),
                     None => view! {
-                        <p class="muted">{t("Sign in to see by when support responds to your account.", "サインインすると、アカウントの回答期限が表示されます。")}</p>
+                        <p class="muted">
+                            {t("Sign in to see by when support responds to your account, or see the ", "サインインすると、アカウントの回答期限が表示されます。")}
+                            <a href="/response">{t("response time of each support level", "サポートレベルごとの回答期限")}</a>
+                            {t(".", "も確認できます。")}
+                        </p>
                     }
                     .into_any(),
                 }}

@@ -123,7 +123,7 @@ fn PhoneNumbers(policy: Arc<Policy>) -> impl IntoView {
         .iter()
         .filter_map(|phone| phone.country.clone())
         .collect();
-    countries.sort();
+    countries.sort_unstable();
     countries.dedup();
     let current = country.get_untracked();
     if !current.is_empty() && !countries.contains(&current) {

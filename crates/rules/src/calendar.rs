@@ -158,7 +158,7 @@ impl OpeningHours {
     /// # Ok::<(), String>(())
     /// ```
     pub fn set(&mut self, day: Weekday, mut intervals: Vec<OpeningInterval>) -> Result<(), String> {
-        intervals.sort();
+        intervals.sort_unstable();
         if let Some(pair) = intervals
             .windows(2)
             .find(|pair| pair[0].end > pair[1].start)
