@@ -111,14 +111,14 @@ fn reason(policy: &Policy, quote: &Quote, i: I18n, zone: &str) -> String {
     let mut text = match (explanation.rule, lang) {
         (QuoteRule::IncidentTarget, Lang::En) => format!(
             "Level {level} {} incidents are handled {when} within {target}",
-            severity.to_lowercase()
+            severity.to_ascii_lowercase()
         ),
         (QuoteRule::IncidentTarget, Lang::Ja) => format!(
             "レベル{level}の重要度「{severity}」のインシデントは{when}{target}以内に対応します"
         ),
         (QuoteRule::QuestionAsIncident, Lang::En) => format!(
             "Level {level} questions are answered like {} incidents: {when} within {target}",
-            severity.to_lowercase()
+            severity.to_ascii_lowercase()
         ),
         (QuoteRule::QuestionAsIncident, Lang::Ja) => format!(
             "レベル{level}の質問は重要度「{severity}」のインシデントと同じく{when}{target}以内に回答します"

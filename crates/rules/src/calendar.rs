@@ -96,6 +96,19 @@ impl OpeningInterval {
     }
 }
 
+/// Sorts the few items of a policy (a day's opening intervals, the holidays) by insertion:
+/// the lists are short and sorted once, when the policy is read, and the standard library's
+/// sort would add several KB of code per item type to the SPA's wasm.
+fn sort_small<T: Ord>(items: &mut [T]) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && items[j - 1] > items[j] {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 fn parse_clock(text: &str) -> Option<u16> {
     let (hours, minutes) = text.split_once(':')?;
     if hours.len() != 2 || minutes.len() != 2 {
@@ -158,7 +171,7 @@ impl OpeningHours {
     /// # Ok::<(), String>(())
     /// ```
     pub fn set(&mut self, day: Weekday, mut intervals: Vec<OpeningInterval>) -> Result<(), String> {
-        intervals.sort_unstable();
+        sort_small(&mut intervals);
         if let Some(pair) = intervals
             .windows(2)
             .find(|pair| pair[0].end > pair[1].start)
@@ -265,9 +278,9 @@ impl Holidays {
                 Holiday::Once(date) => once.push(date.day_number()),
             }
         }
-        every_year.sort_unstable();
+        sort_small(&mut every_year);
         every_year.dedup();
-        once.sort_unstable();
+        sort_small(&mut once);
         once.dedup();
         Holidays { every_year, once }
     }
@@ -749,4 +762,21 @@ fn extend_over_midnights(weekly: &Weekly, mut close: i64) -> i64 {
         }
     }
     close
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_small;
+
+    #[test]
+    fn sort_small_sorts_like_the_standard_library() {
+        let cases: [&[i64]; 4] = [&[], &[1], &[5, 3, 9, 1, 3, 0, -2], &[4, 3, 2, 1, 0]];
+        for case in cases {
+            let mut ours = case.to_vec();
+            sort_small(&mut ours);
+            let mut std = case.to_vec();
+            std.sort_unstable();
+            assert_eq!(ours, std);
+        }
+    }
 }
