@@ -55,6 +55,11 @@ async fn hashed_assets_are_immutable_and_others_revalidate(backend: Backend) {
         .await
         .expect("request");
     assert_eq!(hashed.status(), 200);
+    assert!(
+        hashed.headers().get("content-security-policy").is_none(),
+        "the policy governs pages; an asset does not carry it"
+    );
+    assert_eq!(hashed.headers()["x-content-type-options"], "nosniff");
     assert_eq!(
         hashed.headers()["cache-control"],
         "public, max-age=31536000, immutable"
