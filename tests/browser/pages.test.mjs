@@ -70,3 +70,45 @@ test('following a link moves the focus to the new page and names the tab after i
   assert.equal(await page.title(), 'Support options · Support');
   await page.close();
 });
+
+test('links change the page without reloading it, the menu marks the current page, and back and forward work', async () => {
+  const page = await browser.newPage({ locale: 'en-US' });
+  // Signed out, GET /api/me answers 401, which Chromium logs.
+  const problems = watchConsole(page, { allowHttpErrors: true });
+  await page.goto(server.url + '/');
+  await page.getByRole('heading', { level: 1 }).waitFor({ timeout: 15_000 });
+  // A marker that a full page load would wipe out.
+  await page.evaluate(() => {
+    window.sameDocument = true;
+  });
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Availability', exact: true }).click();
+  await page.waitForURL('**/availability');
+  await page.getByRole('heading', { level: 1, name: 'Availability now' }).waitFor({ timeout: 15_000 });
+  assert.equal(await nav.getByRole('link', { name: 'Availability', exact: true }).getAttribute('aria-current'), 'page');
+  assert.equal(await nav.getByRole('link', { name: 'Options', exact: true }).getAttribute('aria-current'), null);
+  // `/tickets` is marked on its own path only, not on `/tickets/new`.
+  await nav.getByRole('link', { name: 'New ticket', exact: true }).click();
+  await page.waitForURL('**/tickets/new');
+  assert.equal(await nav.getByRole('link', { name: 'New ticket', exact: true }).getAttribute('aria-current'), 'page');
+  assert.equal(await nav.getByRole('link', { name: 'My tickets', exact: true }).getAttribute('aria-current'), null);
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Availability now' }).waitFor({ timeout: 15_000 });
+  await page.goBack();
+  await page.waitForURL(server.url + '/');
+  await page.goForward();
+  await page.getByRole('heading', { level: 1, name: 'Availability now' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'no page load happened');
+  // An unknown path inside the app shows the not-found page, without a reload either.
+  await page.evaluate(() => {
+    const link = document.createElement('a');
+    link.href = '/no/such/page';
+    link.textContent = 'nowhere';
+    document.querySelector('main').append(link);
+  });
+  await page.getByRole('link', { name: 'nowhere' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.evaluate(() => window.sameDocument), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
