@@ -1,20 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, startServer, watchConsole } from './harness.mjs';
+import { artifacts, serverAndBrowser, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 // Friday 27 November 2026, 15:00 in Lisbon (WET, UTC+0).
 const friday = new Date('2026-11-27T15:00:00Z');

@@ -7,25 +7,14 @@
 // the response's status line and headers. Resource Timing's `transferSize` is not used: for
 // privacy Chromium reports it as the encoded body size plus a flat 300 bytes rather than the
 // real header bytes, and it splits the page itself into a separate navigation entry.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './harness.mjs';
+import { serverAndBrowser } from './harness.mjs';
 
 // KB = 1000 bytes: the budget is 250,000 bytes.
 const BUDGET_BYTES = 250_000;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /**
  * Records every network request of `page` through a CDP session: its URL, status, response

@@ -1,5 +1,6 @@
 // Shared by the browser tests: starts the real server binary on a free port with a fresh
 // data folder, and launches Debian's Chromium (no test tool downloads a browser).
+import { after } from 'node:test';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -134,4 +135,24 @@ export async function seriousA11yViolations(page) {
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Starts the real server and Chromium for one test file and stops both after its last test.
+ * Call it at the top of the file: `const { server, browser } = await serverAndBrowser();`.
+ */
+export async function serverAndBrowser() {
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  return { server, browser };
 }

@@ -2,13 +2,12 @@
 // is: never parsed into elements, never run. The server stores it unchanged (the bad-input
 // suite of crates/server/tests/reliability checks that side); this checks the SPA's side on
 // every page that shows text a person typed: my tickets, approvals, a ticket, contacts.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, signIn, startServer, watchConsole } from './harness.mjs';
+import { artifacts, serverAndBrowser, signIn, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
+const { server, browser } = await serverAndBrowser();
 
 const password = 'correct horse battery';
 const ana = 'ana@example.com';
@@ -38,8 +37,6 @@ async function file(context, data) {
 }
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   server.createAccount({ name: 'Example Lda', level: 2, country: 'PT', email: ana, contactName: 'Ana Lima', password });
   const asAna = await signedIn(ana);
   const added = await asAna.request.post(server.url + '/api/contacts', {
@@ -58,11 +55,6 @@ before(async () => {
   await asBruno.close();
   // The server keeps the text exactly as typed.
   assert.equal(server.sql(`SELECT subject FROM tickets WHERE id = ${openTicket.id}`), subject);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 /** Fails if any markup of the hostile strings became an element, or any of it ran. */

@@ -1,12 +1,11 @@
 // The pages of a signed-in person against the real server: an account made by the operator's
 // command, a person who is not a technical contact, and tickets filed through the API.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, seriousA11yViolations, signIn, startServer, watchConsole } from './harness.mjs';
+import { artifacts, seriousA11yViolations, serverAndBrowser, signIn, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
+const { server, browser } = await serverAndBrowser();
 
 const password = 'correct horse battery';
 const ana = 'ana@example.com';
@@ -33,8 +32,6 @@ async function signedIn(email) {
 }
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   server.createAccount({ name: 'Example Lda', level: 2, country: 'PT', email: ana, contactName: 'Ana Lima', password });
   const asAna = await signedIn(ana);
   const added = await asAna.request.post(server.url + '/api/contacts', {
@@ -48,11 +45,6 @@ before(async () => {
   pending = await file(asBruno, 'Export fails for one user');
   refused = await file(asBruno, 'Please restart production');
   await asBruno.close();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 /** The SPA's way of writing an instant (see src/time.rs). */

@@ -1,20 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, seriousA11yViolations, startServer, watchConsole } from './harness.mjs';
+import { artifacts, seriousA11yViolations, serverAndBrowser, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 const pages = [
   ['/', 'overview'],

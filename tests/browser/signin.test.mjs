@@ -1,20 +1,9 @@
 // Sign in and out against the real server, with an account made by the operator's command.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer, watchConsole } from './harness.mjs';
+import { serverAndBrowser, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 const password = 'correct horse battery';
 

@@ -1,28 +1,20 @@
 // Submitting tickets against the real server: sign in, submit, confirmation, my tickets, and
 // what the database then holds.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, launchBrowser, signIn, startServer, watchConsole } from './harness.mjs';
+import { artifacts, serverAndBrowser, signIn, watchConsole } from './harness.mjs';
 
-let server;
-let browser;
+const { server, browser } = await serverAndBrowser();
 
 const password = 'correct horse battery';
 const ana = 'ana@example.com';
 const bruno = 'bruno@example.com';
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   // Level 3 with a Technical Success Manager: an urgent incident is due 1 hour after it
   // arrives, on the round-the-clock calendar, so the deadline does not depend on the day.
   server.createAccount({ name: 'Example Lda', level: 3, tsm: true, country: 'PT', email: ana, contactName: 'Ana Lima', password });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function fillUrgentIncident(page, subject) {
