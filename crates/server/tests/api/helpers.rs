@@ -1,94 +1,20 @@
 //! Starts the real app on 127.0.0.1 (a free port) with a fresh database per test, on SQLite
 //! or PostgreSQL, and speaks HTTP to it like a client.
-//!
-//! PostgreSQL: `SUPPORT_TEST_PG` is the server's base URL (default
-//! `postgres://postgres@127.0.0.1:5432`); each test creates its own database `test_<random>`
-//! there and drops it afterwards. When the server is unreachable the PostgreSQL tests fail if
-//! `CI` or `SUPPORT_TEST_REQUIRE_PG` is set, and otherwise say loudly that they were skipped.
+//! PostgreSQL databases are made and dropped as `tests/common` says (`test_<random>`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
-use sqlx::Connection;
 use support_server::admin::{self, NewAccountArgs};
 use support_server::config::{Limits, Settings};
 use support_server::db::Db;
 use support_server::domain::Password;
 use support_server::startup::Application;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-pub const PASSWORD: &str = "correct horse battery staple";
-
-pub fn pg_base() -> String {
-    std::env::var("SUPPORT_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
-/// Is PostgreSQL there? When it is not and it is required, this fails the test.
-pub async fn postgres_ready() -> bool {
-    match sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await {
-        Ok(connection) => {
-            let _ = connection.close().await;
-            true
-        }
-        Err(error) => {
-            let required = std::env::var_os("CI").is_some()
-                || std::env::var_os("SUPPORT_TEST_REQUIRE_PG").is_some();
-            assert!(
-                !required,
-                "PostgreSQL at {} is required (CI / SUPPORT_TEST_REQUIRE_PG) but unreachable: {error}",
-                pg_base()
-            );
-            eprintln!(
-                "SKIPPED: PostgreSQL at {} is unreachable ({error}); set SUPPORT_TEST_PG",
-                pg_base()
-            );
-            false
-        }
-    }
-}
-
-/// Drops the test's PostgreSQL database when the test ends.
-struct PgDatabase {
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        // The test's runtime is shutting down or busy: drop on a runtime of our own.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async {
-                if let Ok(mut connection) =
-                    sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await
-                {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut connection)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
-}
+pub use crate::common::{Backend, PASSWORD};
+use crate::common::{PgDatabase, random_hex};
 
 pub struct TestApp {
     pub address: SocketAddr,
@@ -98,17 +24,6 @@ pub struct TestApp {
     _dist: tempfile::TempDir,
     _data: tempfile::TempDir,
     _pg: Option<PgDatabase>,
-}
-
-fn unique_suffix() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).expect("random bytes");
-    format!(
-        "{}_{}",
-        hex::encode(bytes),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 pub fn client() -> Client {
@@ -144,16 +59,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
             None,
         ),
         Backend::Postgres => {
-            let name = format!("test_{}", unique_suffix());
-            let mut connection = sqlx::PgConnection::connect(&format!("{}/postgres", pg_base()))
-                .await
-                .expect("connect to PostgreSQL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut connection)
-                .await
-                .expect("create a test database");
-            let _ = connection.close().await;
-            (format!("{}/{name}", pg_base()), Some(PgDatabase { name }))
+            let database = PgDatabase::create("test").await;
+            (database.url.clone(), Some(database))
         }
     };
     let mut settings = Settings {
@@ -238,7 +145,7 @@ impl TestApp {
 
     /// A signed-in manager of a new level-3 PT account.
     pub async fn manager(&self) -> Client {
-        let email = format!("boss{}@example.com", unique_suffix());
+        let email = format!("boss{}@example.com", random_hex());
         self.create_account(&email, 3, false, "PT").await;
         self.sign_in(&email).await
     }

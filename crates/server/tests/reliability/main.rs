@@ -6,29 +6,9 @@
 //! makes its own database and drops it. Unreachable PostgreSQL fails the tests under `CI` or
 //! `SUPPORT_TEST_REQUIRE_PG` (as `cargo xtask test` sets) and is skipped loudly otherwise.
 
-/// Makes `sqlite::NAME` and `postgres::NAME` tests of each `async fn NAME(Backend)`.
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(crate::real_server::Backend::Sqlite).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if crate::real_server::postgres_ready().await {
-                        super::$name(crate::real_server::Backend::Postgres).await;
-                    }
-                }
-            )+
-        }
-    };
-}
+#[macro_use]
+#[path = "../common/mod.rs"]
+mod common;
 
 mod abuse;
 mod authorization;

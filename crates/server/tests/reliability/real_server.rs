@@ -11,47 +11,11 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use sqlx::{AnyPool, Connection};
+use sqlx::AnyPool;
 use support_server::db::Db;
 
-pub const PASSWORD: &str = "correct horse battery staple";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-pub fn pg_base() -> String {
-    std::env::var("SUPPORT_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
-/// Is PostgreSQL there? When it is not and it is required, this fails the test.
-pub async fn postgres_ready() -> bool {
-    match sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await {
-        Ok(connection) => {
-            let _ = connection.close().await;
-            true
-        }
-        Err(error) => {
-            let required = std::env::var_os("CI").is_some()
-                || std::env::var_os("SUPPORT_TEST_REQUIRE_PG").is_some();
-            assert!(
-                !required,
-                "PostgreSQL at {} is required (CI / SUPPORT_TEST_REQUIRE_PG) but unreachable: {error}",
-                pg_base()
-            );
-            eprintln!(
-                "SKIPPED: PostgreSQL at {} is unreachable ({error}); set SUPPORT_TEST_PG",
-                pg_base()
-            );
-            false
-        }
-    }
-}
+use crate::common::PgDatabase;
+pub use crate::common::{Backend, PASSWORD};
 
 /// A random number below `n` (the moments of the kills).
 pub fn random_below(n: u64) -> u64 {
@@ -60,18 +24,12 @@ pub fn random_below(n: u64) -> u64 {
     u64::from_le_bytes(bytes) % n.max(1)
 }
 
-fn random_name() -> String {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("random bytes");
-    hex::encode(bytes)
-}
-
 /// A fresh database for one test: an SQLite file in a temporary folder, or a new PostgreSQL
 /// database (dropped with this value). The folder also holds the server's logs.
 pub struct Database {
     pub url: String,
     pub folder: tempfile::TempDir,
-    pg_name: Option<String>,
+    _pg: Option<PgDatabase>,
 }
 
 impl Database {
@@ -81,23 +39,14 @@ impl Database {
             Backend::Sqlite => Database {
                 url: format!("sqlite://{}/data/support.db", folder.path().display()),
                 folder,
-                pg_name: None,
+                _pg: None,
             },
             Backend::Postgres => {
-                let name = format!("reliability_{}", random_name());
-                let mut connection =
-                    sqlx::PgConnection::connect(&format!("{}/postgres", pg_base()))
-                        .await
-                        .expect("connect to PostgreSQL");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut connection)
-                    .await
-                    .expect("create a test database");
-                let _ = connection.close().await;
+                let database = PgDatabase::create("reliability").await;
                 Database {
-                    url: format!("{}/{name}", pg_base()),
+                    url: database.url.clone(),
                     folder,
-                    pg_name: Some(name),
+                    _pg: Some(database),
                 }
             }
         }
@@ -109,35 +58,6 @@ impl Database {
             .await
             .expect("open the database")
             .pool
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let Some(name) = self.pg_name.clone() else {
-            return;
-        };
-        // The test's runtime is shutting down or busy: drop on a runtime of our own.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async {
-                if let Ok(mut connection) =
-                    sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await
-                {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut connection)
-                    .await;
-                }
-            });
-        })
-        .join();
     }
 }
 
