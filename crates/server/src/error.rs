@@ -10,17 +10,44 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// The kind of a field's problem, for a client that words it in its own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    /// Missing or empty.
+    Required,
+    /// Longer than the policy allows.
+    TooLong,
+    /// Holds control characters (other than line breaks and tabs in long text).
+    ControlCharacters,
+    /// Not a string, number or boolean where one is expected.
+    WrongType,
+    /// A member the request does not take, or one that does not apply here.
+    NotAllowed,
+    /// Not one of the values the policy offers (a type, severity, service, language).
+    UnknownValue,
+    /// Anything else; `problem` says what.
+    Invalid,
+}
+
 /// A field that failed to parse, and why, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
+    pub code: FieldCode,
     pub problem: String,
 }
 
 impl FieldError {
+    /// A problem of no particular kind ([`FieldCode::Invalid`]).
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::coded(FieldCode::Invalid, field, problem)
+    }
+
+    pub fn coded(code: FieldCode, field: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             field: field.into(),
+            code,
             problem: problem.into(),
         }
     }

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 use support_rules::{Policy, ServiceId, Severity, TicketKind, TicketType};
 
-use crate::error::FieldError;
+use crate::error::{FieldCode, FieldError};
 
 /// A ticket as a person submits it, checked against the policy: the type with its severity
 /// or catalog service, every field the policy's `ticket_fields` name within its length, and a
@@ -29,7 +29,11 @@ impl NewTicket {
         let fields = policy.ticket_fields();
         for key in body.keys() {
             if !CONTROL_FIELDS.contains(&key.as_str()) && !fields.iter().any(|f| &f.id == key) {
-                errors.push(FieldError::new(key, "is not a field of a ticket"));
+                errors.push(FieldError::coded(
+                    FieldCode::NotAllowed,
+                    key,
+                    "is not a field of a ticket",
+                ));
             }
         }
         let mut text = |name: &str| -> Option<String> {
@@ -37,7 +41,11 @@ impl NewTicket {
                 None | Some(Value::Null) => None,
                 Some(Value::String(value)) => Some(value.trim().to_owned()),
                 Some(_) => {
-                    errors.push(FieldError::new(name, "must be a string"));
+                    errors.push(FieldError::coded(
+                        FieldCode::WrongType,
+                        name,
+                        "must be a string",
+                    ));
                     None
                 }
             }
@@ -56,10 +64,15 @@ impl NewTicket {
         for field in fields {
             match values.get(&field.id) {
                 None if field.required => {
-                    errors.push(FieldError::new(&field.id, "is required"));
+                    errors.push(FieldError::coded(
+                        FieldCode::Required,
+                        &field.id,
+                        "is required",
+                    ));
                 }
                 Some(value) if value.chars().count() > field.max_chars as usize => {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::coded(
+                        FieldCode::TooLong,
                         &field.id,
                         format!("is longer than {} characters", field.max_chars),
                     ));
@@ -69,7 +82,11 @@ impl NewTicket {
                         .chars()
                         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
                 {
-                    errors.push(FieldError::new(&field.id, "contains control characters"));
+                    errors.push(FieldError::coded(
+                        FieldCode::ControlCharacters,
+                        &field.id,
+                        "contains control characters",
+                    ));
                 }
                 _ => {}
             }
@@ -82,7 +99,8 @@ impl NewTicket {
         let language = language.unwrap_or_else(|| "en".to_owned());
         if !policy.languages().iter().any(|l| l.code == language) {
             let offered: Vec<&str> = policy.languages().iter().map(|l| l.code.as_str()).collect();
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
+                FieldCode::UnknownValue,
                 "language",
                 format!("must be one of {}", offered.join(", ")),
             ));
@@ -101,7 +119,11 @@ impl NewTicket {
             _ => {
                 if errors.is_empty() {
                     // The policy made subject or description optional: the API still needs them.
-                    errors.push(FieldError::new("subject", "is required"));
+                    errors.push(FieldError::coded(
+                        FieldCode::Required,
+                        "subject",
+                        "is required",
+                    ));
                 }
                 Err(errors)
             }
@@ -120,14 +142,16 @@ pub fn parse_kind(
     let mut errors = Vec::new();
     let kind = match ticket_type.map(TicketType::from_str) {
         None => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
+                FieldCode::Required,
                 "type",
                 "is required: request, incident or question",
             ));
             None
         }
         Some(Err(_)) => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
+                FieldCode::UnknownValue,
                 "type",
                 "must be request, incident or question",
             ));
@@ -150,7 +174,8 @@ fn kind(
 ) -> Option<TicketKind> {
     let unexpected = |errors: &mut Vec<FieldError>, field: &str, value: &Option<String>| {
         if value.is_some() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::coded(
+                FieldCode::NotAllowed,
                 field,
                 format!("does not apply to a {}", ticket_type.key()),
             ));
@@ -162,14 +187,16 @@ fn kind(
             match severity.as_deref().map(Severity::from_str) {
                 Some(Ok(severity)) => Some(TicketKind::Incident { severity }),
                 Some(Err(_)) => {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::coded(
+                        FieldCode::UnknownValue,
                         "severity",
                         "must be urgent, high, normal or low",
                     ));
                     None
                 }
                 None => {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::coded(
+                        FieldCode::Required,
                         "severity",
                         "is required for an incident: urgent, high, normal or low",
                     ));
@@ -180,7 +207,8 @@ fn kind(
         TicketType::Request => {
             unexpected(errors, "severity", &severity);
             let Some(service) = service else {
-                errors.push(FieldError::new(
+                errors.push(FieldError::coded(
+                    FieldCode::Required,
                     "service",
                     "is required for a request: a service of the catalog",
                 ));
@@ -191,7 +219,8 @@ fn kind(
                     Some(TicketKind::Request { service: id })
                 }
                 _ => {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::coded(
+                        FieldCode::UnknownValue,
                         "service",
                         format!("`{service}` is not a service of the catalog"),
                     ));

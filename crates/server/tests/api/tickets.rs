@@ -127,45 +127,49 @@ async fn invalid_tickets_are_422_naming_each_field(backend: Backend) {
     let cases = [
         (
             json!({"type": "incident", "severity": "high", "description": "x"}),
-            vec!["subject"],
+            vec![("subject", "required")],
         ),
         (
             json!({"type": "incident", "subject": "x", "description": "y"}),
-            vec!["severity"],
+            vec![("severity", "required")],
         ),
         (
             json!({"type": "request", "subject": "x", "description": "y"}),
-            vec!["service"],
+            vec![("service", "required")],
         ),
         (
             json!({"type": "request", "service": "pizza", "subject": "x", "description": "y"}),
-            vec!["service"],
+            vec![("service", "unknown_value")],
         ),
         (
             json!({"type": "question", "severity": "low", "subject": "x", "description": "y"}),
-            vec!["severity"],
+            vec![("severity", "not_allowed")],
         ),
         (
             json!({"type": "incident", "severity": "high", "subject": "x", "description": "y", "priority": 1}),
-            vec!["priority"],
+            vec![("priority", "not_allowed")],
         ),
         (
             json!({"type": "incident", "severity": "high", "subject": "x".repeat(201), "description": "y"}),
-            vec!["subject"],
+            vec![("subject", "too_long")],
         ),
         (
             json!({"type": "bug", "subject": "x", "description": "y", "language": "xx"}),
-            vec!["type", "language"],
+            vec![("type", "unknown_value"), ("language", "unknown_value")],
+        ),
+        (
+            json!({"type": "incident", "severity": "high", "subject": "x\u{7}", "description": "y"}),
+            vec![("subject", "control_characters")],
         ),
     ];
     for (body, fields) in cases {
         let problem = problem(post(&app, &manager, None, &body).await, 422).await;
         assert_eq!(problem["type"], "/problems/validation");
-        let named: Vec<&str> = problem["errors"]
+        let named: Vec<(&str, &str)> = problem["errors"]
             .as_array()
             .expect("errors")
             .iter()
-            .filter_map(|e| e["field"].as_str())
+            .filter_map(|e| Some((e["field"].as_str()?, e["code"].as_str()?)))
             .collect();
         assert_eq!(named, fields, "{body}");
         assert!(problem["errors"][0]["problem"].is_string());
