@@ -10,6 +10,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit};
 
+use crate::i18n::Lang;
+
 /// Why a call to the server did not give an answer the SPA can use.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -33,11 +35,35 @@ pub enum ApiError {
     Decode(String),
 }
 
-/// One wrong field of a `validation` problem, as the server words it ("is required").
+/// One wrong field of a `validation` problem: its kind (`required`, `too_long`, ...) and the
+/// server's English words for it ("is required").
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    #[serde(default)]
+    pub code: String,
     pub problem: String,
+}
+
+impl FieldError {
+    /// What is wrong, in the visitor's language: the server's own words in English, and in
+    /// Japanese the words for its code (the server's words when the code is one without
+    /// Japanese words here, such as `invalid`).
+    pub fn text(&self, lang: Lang) -> String {
+        let ja = match self.code.as_str() {
+            "required" => "入力してください。",
+            "too_long" => "長すぎます。",
+            "control_characters" => "制御文字は使えません。",
+            "wrong_type" => "値の形式が正しくありません。",
+            "not_allowed" => "この項目はここでは指定できません。",
+            "unknown_value" => "選択できる値ではありません。",
+            _ => return self.problem.clone(),
+        };
+        match lang {
+            Lang::En => self.problem.clone(),
+            Lang::Ja => ja.to_owned(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -399,4 +425,37 @@ pub async fn remove_contact(id: i64) -> Result<(), ApiError> {
         .send()
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+    use crate::i18n::Lang;
+
+    fn error(code: &str) -> FieldError {
+        FieldError {
+            field: "subject".into(),
+            code: code.into(),
+            problem: "contains control characters".into(),
+        }
+    }
+
+    #[test]
+    fn a_field_error_is_worded_by_its_code_in_japanese_and_by_the_server_in_english() {
+        assert_eq!(
+            error("control_characters").text(Lang::En),
+            "contains control characters"
+        );
+        assert_eq!(
+            error("control_characters").text(Lang::Ja),
+            "制御文字は使えません。"
+        );
+        assert_eq!(error("required").text(Lang::Ja), "入力してください。");
+        // A code without Japanese words here (or none, from an older server): the server's words.
+        assert_eq!(
+            error("invalid").text(Lang::Ja),
+            "contains control characters"
+        );
+        assert_eq!(error("").text(Lang::Ja), "contains control characters");
+    }
 }

@@ -98,7 +98,7 @@ fn AddContact(on_added: impl Fn() + Copy + 'static) -> impl IntoView {
                 ApiError::Problem { errors, .. } => errors
                     .iter()
                     .find(|e| e.field == "email")
-                    .map(|e| e.problem.clone())
+                    .map(|e| e.text(i.lang()))
                     .unwrap_or_else(|| problem.to_string()),
                 other => other.to_string(),
             };

@@ -263,7 +263,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             {
                 let known: Vec<(&'static str, String)> = fields
                     .iter()
-                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.problem.clone())))
+                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.text(i.lang()))))
                     .collect();
                 if let Some((first, _)) = known.first() {
                     focus(first);
