@@ -130,6 +130,22 @@ test('a validation error from the server is shown beside its field, which gets t
   await page.close();
 });
 
+test('in Japanese, a validation error from the server is worded in Japanese by its code', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+  await signIn(page, server.url, ana, password);
+  const before = server.sql('SELECT count(*) FROM tickets');
+  await fillUrgentIncident(page, 'Production is down in Japanese');
+  await page.getByLabel('Environment (name or URL)').fill('prod\u0007');
+  await page.getByRole('button', { name: '日本語' }).click();
+  await page.getByRole('button', { name: 'チケットを送信' }).click();
+  const error = page.locator('#environment-error');
+  await error.waitFor({ timeout: 15_000 });
+  assert.equal(await error.textContent(), '制御文字は使えません。');
+  assert.equal(server.sql('SELECT count(*) FROM tickets'), before, 'nothing filed');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.close();
+});
+
 test('a person who is not a technical contact is told the ticket awaits approval, and it waits without a deadline', async () => {
   const manager = await browser.newPage();
   await signIn(manager, server.url, ana, password);
