@@ -1,9 +1,9 @@
 //! The app's routing, kept small: the page is a function of `location.pathname`.
 //!
 //! Links are ordinary `<a href>` elements. One click listener on the window takes over a
-//! plain left click on a link to a path of this app (same origin, no `target`, no
-//! `download`, no modifier key): it pushes the path onto the history and the page changes
-//! without a reload. Back and forward arrive as `popstate`. Anything else (a new tab, a link
+//! plain left click on a link to a page of this app (same origin, not `/api/` nor a file, no
+//! `target`, no `download`, no modifier key): it pushes the path onto the history and the page
+//! changes without a reload. Back and forward arrive as `popstate`. Anything else (a new tab, a link
 //! to another site, a `#fragment` on the same page) is left to the browser.
 //!
 //! Leptos's own router does much more (nested routes, loaders, forms); this app needs none of
@@ -124,19 +124,20 @@ fn link_of_this_app(event: &MouseEvent) -> Option<String> {
         return None;
     }
     let here = window().location();
-    if anchor.origin() != here.origin().ok()? || anchor.pathname().starts_with("/api/") {
+    let path = anchor.pathname();
+    // Another site, the API, or a file (`/robots.txt`): the browser loads it.
+    let is_file = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    if anchor.origin() != here.origin().ok()? || path.starts_with("/api/") || is_file {
         return None;
     }
     // A fragment of this very page (the skip link): the browser scrolls and focuses.
-    if anchor.pathname() == here.pathname().ok()? && !anchor.hash().is_empty() {
+    if path == here.pathname().ok()? && !anchor.hash().is_empty() {
         return None;
     }
-    Some(format!(
-        "{}{}{}",
-        anchor.pathname(),
-        anchor.search(),
-        anchor.hash()
-    ))
+    Some(format!("{path}{}{}", anchor.search(), anchor.hash()))
 }
 
 /// A link of the main navigation: marked `aria-current="page"` while its page is shown

@@ -98,6 +98,16 @@ test('links change the page without reloading it, the menu marks the current pag
   await page.getByRole('link', { name: 'nowhere' }).click();
   await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.sameDocument), true);
+  // A link to a file of the site is the browser's to follow.
+  await page.evaluate(() => {
+    const link = document.createElement('a');
+    link.href = '/robots.txt';
+    link.textContent = 'robots';
+    document.querySelector('main').append(link);
+  });
+  await page.getByRole('link', { name: 'robots' }).click();
+  await page.waitForURL('**/robots.txt');
+  assert.match(await page.locator('body').textContent(), /User-agent/i);
   assert.deepEqual(problems, []);
   await page.close();
 });
