@@ -8,7 +8,6 @@
 //! is compiled once per use: these keep the generic part to the one future each call site
 //! awaits.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -19,6 +18,29 @@ use leptos::task::spawn_local;
 type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
 /// How a [`Call`] sends its input.
 type Sender<I, O> = Rc<dyn Fn(&I) -> Boxed<O>>;
+
+/// Numbers the requests of a [`Fetched`] or a [`Call`], so that only the latest one's answer
+/// is kept (an older answer arriving late must not replace a newer one).
+#[derive(Clone, Copy)]
+struct Latest(StoredValue<u32>);
+
+impl Latest {
+    fn new() -> Self {
+        Latest(StoredValue::new(0))
+    }
+
+    /// A new request: its number.
+    fn start(self) -> u32 {
+        let this = self.0.get_value().wrapping_add(1);
+        self.0.set_value(this);
+        this
+    }
+
+    /// Is `this` still the latest request? (No, once the page that made it has gone.)
+    fn is(self, this: u32) -> bool {
+        self.0.try_get_value() == Some(this)
+    }
+}
 
 /// A value read from the server: `None` until the first answer; afterwards the latest
 /// answer (the previous one stays shown while a newer one is on its way).
@@ -42,16 +64,13 @@ impl<T: Clone + Send + Sync + 'static> Fetched<T> {
     pub fn new<Fut: Future<Output = T> + 'static>(fetch: impl Fn() -> Fut + 'static) -> Self {
         let value = RwSignal::new(None);
         let again = RwSignal::new(0);
-        let latest = Rc::new(Cell::new(0_u32));
+        let latest = Latest::new();
         let start: Rc<dyn Fn()> = Rc::new(move || {
             let future: Boxed<T> = Box::pin(fetch());
-            let this = latest.get().wrapping_add(1);
-            latest.set(this);
-            let latest = Rc::clone(&latest);
+            let this = latest.start();
             spawn_local(async move {
                 let answer = future.await;
-                if latest.get() == this {
-                    // The page may have gone meanwhile; then there is nobody to tell.
+                if latest.is(this) {
                     let _ = value.try_set(Some(answer));
                 }
             });
@@ -86,7 +105,7 @@ pub struct Call<I: 'static, O: Send + Sync + 'static> {
     pending: RwSignal<bool>,
     value: RwSignal<Option<O>>,
     send: StoredValue<Sender<I, O>, LocalStorage>,
-    latest: StoredValue<u32>,
+    latest: Latest,
 }
 
 impl<I: 'static, O: Send + Sync + 'static> Clone for Call<I, O> {
@@ -104,7 +123,7 @@ impl<I: 'static, O: Clone + Send + Sync + 'static> Call<I, O> {
             pending: RwSignal::new(false),
             value: RwSignal::new(None),
             send: StoredValue::new_local(send),
-            latest: StoredValue::new(0),
+            latest: Latest::new(),
         }
     }
 
@@ -114,8 +133,7 @@ impl<I: 'static, O: Clone + Send + Sync + 'static> Call<I, O> {
             return;
         };
         let future = send(&input);
-        let this = self.latest.get_value().wrapping_add(1);
-        self.latest.set_value(this);
+        let this = self.latest.start();
         self.pending.set(true);
         let Self {
             pending,
@@ -125,7 +143,7 @@ impl<I: 'static, O: Clone + Send + Sync + 'static> Call<I, O> {
         } = *self;
         spawn_local(async move {
             let answer = future.await;
-            if latest.try_get_value() == Some(this) {
+            if latest.is(this) {
                 let _ = value.try_set(Some(answer));
                 let _ = pending.try_set(false);
             }
