@@ -49,12 +49,12 @@ const BROTLI_QUALITY: i32 = 11;
 const GZIP_LEVEL: u32 = 9;
 
 /// The sizes of one file: its own and those of its compressed copies (`None`: not smaller).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sizes {
-    pub path: PathBuf,
-    pub raw: u64,
-    pub gzip: Option<u64>,
-    pub brotli: Option<u64>,
+    path: PathBuf,
+    raw: u64,
+    gzip: Option<u64>,
+    brotli: Option<u64>,
 }
 
 impl Sizes {
@@ -118,7 +118,7 @@ fn is_compressible(path: &Path) -> bool {
 
 /// Compresses one file both ways (gzip on a second thread while brotli runs) and writes the
 /// copies that are smaller than the file; a copy that does not help is removed if present.
-pub fn file(path: &Path) -> Result<Sizes> {
+fn file(path: &Path) -> Result<Sizes> {
     let data = fs::read(path).map_err(|e| step(format!("cannot read {}: {e}", path.display())))?;
     let (gzip, brotli) = thread::scope(|scope| {
         let gzip = scope.spawn(|| gzip(&data));
@@ -141,14 +141,14 @@ pub fn file(path: &Path) -> Result<Sizes> {
 
 /// The smallest window (in bits) that still reaches back over the whole of `len` bytes:
 /// a bigger one cannot find a match farther away, it only costs the decoder memory.
-pub fn brotli_window(len: usize) -> u32 {
+fn brotli_window(len: usize) -> u32 {
     // Brotli's window is 2^bits - 16 bytes.
     (10..MAX_BROTLI_WINDOW)
         .find(|bits| (1usize << bits) - 16 >= len)
         .unwrap_or(MAX_BROTLI_WINDOW)
 }
 
-pub fn brotli(data: &[u8]) -> std::io::Result<Vec<u8>> {
+fn brotli(data: &[u8]) -> std::io::Result<Vec<u8>> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
         lgwin: brotli_window(data.len()) as i32,
@@ -160,7 +160,7 @@ pub fn brotli(data: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-pub fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
+fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
     // flate2 writes mtime 0 and no file name into the header: the output is reproducible.
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(data.len() / 3),
