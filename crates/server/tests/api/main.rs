@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod openapi;
 mod policy;
+mod precompressed;
 mod robustness;
 mod session;
 mod shutdown;

@@ -8,16 +8,15 @@
 //! compressed again on the fly (that would stream without a length).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{Request, Response, header};
 use reqwest::StatusCode;
-use support_server::config::Settings;
-use support_server::startup::Application;
 use tower::{ServiceBuilder, ServiceExt};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+
+use crate::helpers::{Backend, TestApp, spawn_app_with};
 
 const JS: &str = "app-0123456789abcdef.js";
 const WASM: &str = "app-0123456789abcdef_bg.wasm";
@@ -26,16 +25,15 @@ const GZIP_ONLY: &str = "gzip-only-0123456789abcdef.css";
 /// A file without copies.
 const PLAIN: &str = "plain-0123456789abcdef.js";
 
+/// The app on SQLite (what is tested here does not touch the database), serving `dist`.
 struct Server {
-    address: SocketAddr,
-    client: reqwest::Client,
+    app: TestApp,
     dist: tempfile::TempDir,
-    _data: tempfile::TempDir,
 }
 
 impl Server {
     fn url(&self, path: &str) -> String {
-        format!("http://{}/{}", self.address, path.trim_start_matches('/'))
+        self.app.url(&format!("/{}", path.trim_start_matches('/')))
     }
 
     fn read(&self, name: &str) -> Vec<u8> {
@@ -44,7 +42,7 @@ impl Server {
 
     /// GETs `name` with this Accept-Encoding (none when `None`).
     async fn get(&self, name: &str, accept_encoding: Option<&str>) -> reqwest::Response {
-        let mut request = self.client.get(self.url(name));
+        let mut request = self.app.client.get(self.url(name));
         if let Some(accept) = accept_encoding {
             request = request.header("accept-encoding", accept);
         }
@@ -116,23 +114,9 @@ async fn start() -> Server {
         }
     }
     write(dist.path(), PLAIN, &original("plain"));
-
-    let data = tempfile::tempdir().expect("a temporary folder");
-    let settings = Settings {
-        port: 0,
-        dist: PathBuf::from(dist.path()),
-        database_url: format!("sqlite://{}/support.db", data.path().display()),
-        ..Settings::default()
-    };
-    let app = Application::build(&settings).await.expect("start the app");
-    let address = app.local_addr().expect("local address");
-    tokio::spawn(app.run_until(std::future::pending()));
-    Server {
-        address,
-        client: reqwest::Client::new(),
-        dist,
-        _data: data,
-    }
+    let path = PathBuf::from(dist.path());
+    let app = spawn_app_with(Backend::Sqlite, |settings| settings.dist = path).await;
+    Server { app, dist }
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
@@ -244,6 +228,7 @@ async fn a_missing_copy_falls_back_to_the_next_encoding_or_to_compression_on_the
 async fn head_describes_the_copy_that_get_would_send() {
     let server = start().await;
     let response = server
+        .app
         .client
         .head(server.url(JS))
         .header("accept-encoding", "br")
@@ -265,6 +250,7 @@ async fn a_range_is_a_range_of_the_bytes_sent_and_never_compressed_again() {
     let copy = server.read(&format!("{JS}.br"));
     for (accept, sent, encoding) in [(None, &file, None), (Some("br"), &copy, Some("br"))] {
         let mut request = server
+            .app
             .client
             .get(server.url(JS))
             .header("range", "bytes=10-19");
