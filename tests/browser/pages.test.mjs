@@ -60,6 +60,17 @@ test('following a link moves the focus to the new page and names the tab after i
   await page.close();
 });
 
+/** Adds a link to `href` to the page's main part, as the app could show one, and clicks it. */
+async function clickNewLink(page, href, text) {
+  await page.evaluate(([href, text]) => {
+    const link = document.createElement('a');
+    link.href = href;
+    link.textContent = text;
+    document.querySelector('main').append(link);
+  }, [href, text]);
+  await page.getByRole('link', { name: text }).click();
+}
+
 test('links change the page without reloading it, the menu marks the current page, and back and forward work', async () => {
   const page = await browser.newPage({ locale: 'en-US' });
   // Signed out, GET /api/me answers 401, which Chromium logs.
@@ -89,23 +100,11 @@ test('links change the page without reloading it, the menu marks the current pag
   await page.getByRole('heading', { level: 1, name: 'Availability now' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.sameDocument), true, 'no page load happened');
   // An unknown path inside the app shows the not-found page, without a reload either.
-  await page.evaluate(() => {
-    const link = document.createElement('a');
-    link.href = '/no/such/page';
-    link.textContent = 'nowhere';
-    document.querySelector('main').append(link);
-  });
-  await page.getByRole('link', { name: 'nowhere' }).click();
+  await clickNewLink(page, '/no/such/page', 'nowhere');
   await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.sameDocument), true);
   // A link to a file of the site is the browser's to follow.
-  await page.evaluate(() => {
-    const link = document.createElement('a');
-    link.href = '/robots.txt';
-    link.textContent = 'robots';
-    document.querySelector('main').append(link);
-  });
-  await page.getByRole('link', { name: 'robots' }).click();
+  await clickNewLink(page, '/robots.txt', 'robots');
   await page.waitForURL('**/robots.txt');
   assert.match(await page.locator('body').textContent(), /User-agent/i);
   assert.deepEqual(problems, []);

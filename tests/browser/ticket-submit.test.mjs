@@ -112,37 +112,40 @@ test('a submit retried after a lost answer files one ticket: same Idempotency-Ke
   await page.close();
 });
 
-test('a validation error from the server is shown beside its field, which gets the focus', async () => {
-  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+/**
+ * Signs in, fills an urgent incident whose environment holds a control character (the form
+ * does not look for those; the server does), optionally switches to Japanese, submits, and
+ * answers the error shown beside the field once it is there; nothing may have been filed.
+ */
+async function submitRefusedByServer(page, subject, { japanese = false } = {}) {
   await signIn(page, server.url, ana, password);
   const before = server.sql('SELECT count(*) FROM tickets');
-  await fillUrgentIncident(page, 'Production is down again');
-  // The form does not look for control characters; the server does.
+  await fillUrgentIncident(page, subject);
   await page.getByLabel('Environment (name or URL)').fill('prod\u0007');
-  await page.getByRole('button', { name: 'Submit ticket' }).click();
+  if (japanese) {
+    await page.getByRole('button', { name: '日本語' }).click();
+  }
+  await page.getByRole('button', { name: japanese ? 'チケットを送信' : 'Submit ticket' }).click();
   const error = page.locator('#environment-error');
   await error.waitFor({ timeout: 15_000 });
+  assert.equal(server.sql('SELECT count(*) FROM tickets'), before, 'nothing filed');
+  return error;
+}
+
+test('a validation error from the server is shown beside its field, which gets the focus', async () => {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
+  const error = await submitRefusedByServer(page, 'Production is down again');
   assert.equal(await error.textContent(), 'contains control characters');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'environment');
   assert.equal(await page.getAttribute('#environment', 'aria-invalid'), 'true');
-  assert.equal(server.sql('SELECT count(*) FROM tickets'), before, 'nothing filed');
   await page.screenshot({ path: join(artifacts, 'new-ticket-server-validation.png'), fullPage: true });
   await page.close();
 });
 
 test('in Japanese, a validation error from the server is worded in Japanese by its code', async () => {
   const page = await browser.newPage({ locale: 'en-US', timezoneId: 'Europe/Lisbon' });
-  await signIn(page, server.url, ana, password);
-  const before = server.sql('SELECT count(*) FROM tickets');
-  await fillUrgentIncident(page, 'Production is down in Japanese');
-  await page.getByLabel('Environment (name or URL)').fill('prod\u0007');
-  await page.getByRole('button', { name: '日本語' }).click();
-  await page.getByRole('button', { name: 'チケットを送信' }).click();
-  const error = page.locator('#environment-error');
-  await error.waitFor({ timeout: 15_000 });
+  const error = await submitRefusedByServer(page, 'Production is down in Japanese', { japanese: true });
   assert.equal(await error.textContent(), '制御文字は使えません。');
-  assert.equal(server.sql('SELECT count(*) FROM tickets'), before, 'nothing filed');
-  await page.getByRole('button', { name: 'English' }).click();
   await page.close();
 });
 
