@@ -246,6 +246,8 @@ fn test(args: &[String]) -> Result {
             "-p",
             "support-spa",
             "-p",
+            "support-api",
+            "-p",
             "support-rules",
             "--all-targets",
             "--",

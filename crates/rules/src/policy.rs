@@ -70,6 +70,17 @@ impl Serialize for SupportLevel {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SupportLevel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SupportLevel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "integer", "enum": [1, 2, 3] })
+    }
+}
+
 impl<'de> Deserialize<'de> for SupportLevel {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         SupportLevel::try_from(u8::deserialize(deserializer)?).map_err(serde::de::Error::custom)
@@ -80,6 +91,7 @@ macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 

@@ -1,0 +1,25 @@
+//! The JSON bodies of the support API: what the server answers with and what the SPA reads,
+//! written once.
+//!
+//! Statuses, kinds and codes are enums here and on both sides; a value outside them fails to
+//! parse at the edge instead of travelling as a string. Instants are UTC
+//! ([`jiff::Timestamp`], RFC 3339 with `Z`). The OpenAPI document
+//! (`crates/server/api/openapi.json`) is checked against these types by the server's tests
+//! (with the `schema` feature, each type also describes itself as a JSON Schema).
+
+mod health;
+mod people;
+mod problem;
+mod session;
+mod tickets;
+
+pub use health::{Health, HealthStatus};
+pub use people::{
+    AccountSummary, Contact, ContactChange, ContactList, Me, NewContact, PersonSummary, Phone,
+};
+pub use problem::{FieldCode, FieldError, Problem, ProblemType};
+pub use session::Credentials;
+pub use support_rules::{Quote, Severity, SupportLevel, TicketType};
+pub use tickets::{
+    CallNow, CreatedTicket, NewTicket, Rejection, Submitter, Ticket, TicketPage, TicketStatus,
+};

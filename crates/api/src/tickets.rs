@@ -1,0 +1,295 @@
+//! Tickets: the body that files one, the ticket as the API answers it, and the list's page.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use support_rules::{Severity, TicketType};
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    /// Filed by someone who is not a technical contact: waits for a contact's approval, and
+    /// its response clock has not started.
+    PendingApproval,
+    /// Its response clock runs.
+    Open,
+    /// A contact refused it, with a reason.
+    Rejected,
+}
+
+impl TicketStatus {
+    /// Every status, in the order of a ticket's life.
+    pub const ALL: &'static [TicketStatus] = &[
+        TicketStatus::PendingApproval,
+        TicketStatus::Open,
+        TicketStatus::Rejected,
+    ];
+
+    /// The status as in the API and the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            TicketStatus::PendingApproval => "pending_approval",
+            TicketStatus::Open => "open",
+            TicketStatus::Rejected => "rejected",
+        }
+    }
+
+    /// The status of `key`, as [`TicketStatus::key`] writes it.
+    pub fn from_key(key: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.iter().copied().find(|s| s.key() == key)
+    }
+}
+
+impl fmt::Display for TicketStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// `POST /api/tickets`. Besides its type (with a severity for an incident, a catalog service
+/// for a request) and language, a ticket's members are the policy's `ticket_fields`
+/// (`subject` and `description` among them), sent as members of the body itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NewTicket {
+    #[serde(rename = "type")]
+    pub kind: TicketType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// A code of the policy's languages; the server's default is `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The policy's ticket fields, by id.
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Who filed a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Submitter {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// A ticket as the API answers it. The policy's ticket fields other than the subject and the
+/// description are members of the ticket itself (`environment`, `impact`, ...), those given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Ticket {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: TicketType,
+    pub severity: Option<Severity>,
+    pub service: Option<String>,
+    pub subject: String,
+    pub description: String,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, String>,
+    pub language: String,
+    pub status: TicketStatus,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub created_at: Timestamp,
+    /// When the response clock started: at submission, or at approval.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub opened_at: Option<Timestamp>,
+    /// `null` while the ticket waits for approval.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub first_response_due: Option<Timestamp>,
+    pub submitter: Submitter,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub decided_at: Option<Timestamp>,
+    pub rejection_reason: Option<String>,
+}
+
+/// The number to call now about an urgent incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CallNow {
+    pub number: String,
+    pub instruction: String,
+}
+
+/// The answer to `POST /api/tickets`: the ticket, and for an urgent incident the number to
+/// call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CreatedTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_now: Option<CallNow>,
+}
+
+/// `GET /api/tickets`: one page, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TicketPage {
+    pub tickets: Vec<Ticket>,
+    pub page: u32,
+    pub per_page: u32,
+    /// How many tickets match, on every page.
+    pub total: u64,
+    /// The next page's number, `null` on the last page.
+    pub next_page: Option<u32>,
+}
+
+/// `POST /api/tickets/{id}/reject`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    pub reason: String,
+}
+
+// A ticket is read member by member, the policy's fields collected on the way, instead of with
+// `#[serde(flatten)]`, which buffers the whole object first and costs the SPA's wasm far more
+// code. One reader serves `Ticket` and `CreatedTicket`.
+
+impl<'de> Deserialize<'de> for Ticket {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(CreatedTicket::deserialize(deserializer)?.ticket)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatedTicket {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TicketVisitor)
+    }
+}
+
+struct TicketVisitor;
+
+fn take<T>(slot: Option<T>, name: &'static str) -> Result<T, String> {
+    slot.ok_or_else(|| format!("missing field `{name}`"))
+}
+
+impl<'de> Visitor<'de> for TicketVisitor {
+    type Value = CreatedTicket;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a ticket")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CreatedTicket, A::Error> {
+        let (mut id, mut kind, mut severity, mut service) = (None, None, None, None);
+        let (mut subject, mut description, mut language, mut status) = (None, None, None, None);
+        let (mut created_at, mut opened_at, mut first_response_due) = (None, None, None);
+        let (mut submitter, mut decided_at, mut rejection_reason) = (None, None, None);
+        let mut call_now = None;
+        let mut fields = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "type" => kind = Some(map.next_value()?),
+                "severity" => severity = map.next_value()?,
+                "service" => service = map.next_value()?,
+                "subject" => subject = Some(map.next_value()?),
+                "description" => description = Some(map.next_value()?),
+                "language" => language = Some(map.next_value()?),
+                "status" => status = Some(map.next_value()?),
+                "created_at" => created_at = Some(map.next_value()?),
+                "opened_at" => opened_at = map.next_value()?,
+                "first_response_due" => first_response_due = map.next_value()?,
+                "submitter" => submitter = Some(map.next_value()?),
+                "decided_at" => decided_at = map.next_value()?,
+                "rejection_reason" => rejection_reason = map.next_value()?,
+                "call_now" => call_now = map.next_value()?,
+                _ => {
+                    fields.insert(key, map.next_value()?);
+                }
+            }
+        }
+        let ticket = (|| {
+            Ok::<_, String>(Ticket {
+                id: take(id, "id")?,
+                kind: take(kind, "type")?,
+                severity,
+                service,
+                subject: take(subject, "subject")?,
+                description: take(description, "description")?,
+                fields,
+                language: take(language, "language")?,
+                status: take(status, "status")?,
+                created_at: take(created_at, "created_at")?,
+                opened_at,
+                first_response_due,
+                submitter: take(submitter, "submitter")?,
+                decided_at,
+                rejection_reason,
+            })
+        })()
+        .map_err(de::Error::custom)?;
+        Ok(CreatedTicket { ticket, call_now })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CreatedTicket, NewTicket, Ticket, TicketStatus};
+    use support_rules::{Severity, TicketType};
+
+    const CREATED: &str = r#"{"id":7,"type":"incident","severity":"urgent","service":null,
+        "subject":"Down","description":"All of it","environment":"prod","language":"en",
+        "status":"open","created_at":"2026-12-01T10:00:00Z","opened_at":"2026-12-01T10:00:00Z",
+        "first_response_due":"2026-12-01T11:00:00Z","submitter":{"id":1,"name":"A","email":"a@example.com"},
+        "decided_at":null,"rejection_reason":null,"call_now":{"number":"+1","instruction":"Call"}}"#;
+
+    #[test]
+    fn a_created_ticket_reads_its_fields_and_call_now_and_writes_back_the_same_members() {
+        let created: CreatedTicket = serde_json::from_str(CREATED).unwrap();
+        assert_eq!(created.ticket.id, 7);
+        assert_eq!(created.ticket.severity, Some(Severity::Urgent));
+        assert_eq!(created.ticket.status, TicketStatus::Open);
+        assert_eq!(created.ticket.fields["environment"], "prod");
+        assert_eq!(created.call_now.as_ref().unwrap().number, "+1");
+        let again: serde_json::Value = serde_json::to_value(&created).unwrap();
+        let original: serde_json::Value = serde_json::from_str(CREATED).unwrap();
+        assert_eq!(again, original);
+        let ticket: Ticket = serde_json::from_str(CREATED).unwrap();
+        assert_eq!(ticket, created.ticket);
+    }
+
+    #[test]
+    fn a_ticket_without_a_required_member_or_with_an_unknown_status_does_not_read() {
+        let missing = CREATED.replace(r#""subject":"Down","#, "");
+        let error = serde_json::from_str::<Ticket>(&missing).unwrap_err();
+        assert!(error.to_string().contains("subject"), "{error}");
+        let solved = CREATED.replace(r#""status":"open""#, r#""status":"archived""#);
+        assert!(serde_json::from_str::<Ticket>(&solved).is_err());
+    }
+
+    #[test]
+    fn a_new_ticket_sends_the_policy_fields_as_members_of_the_body() {
+        let ticket = NewTicket {
+            kind: TicketType::Question,
+            severity: None,
+            service: None,
+            language: Some("ja".into()),
+            fields: [("subject".to_owned(), "How?".to_owned())].into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&ticket).unwrap(),
+            r#"{"type":"question","language":"ja","subject":"How?"}"#
+        );
+    }
+
+    #[test]
+    fn every_status_reads_back_from_its_key() {
+        for &status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::from_key(status.key()), Some(status));
+            assert_eq!(
+                serde_json::to_string(&status).unwrap(),
+                format!("\"{}\"", status.key())
+            );
+        }
+    }
+}
