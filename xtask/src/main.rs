@@ -10,6 +10,7 @@
 //! machine and downloads nothing more.
 
 mod demo;
+mod minify;
 mod postgres;
 mod precompress;
 mod summary;
@@ -126,6 +127,7 @@ fn build_spa() -> Result {
             .args(["build", "--release"])
             .env("PATH", path_with_node_tools()),
     )?;
+    minify::dist(&root().join("dist"))?;
     // The server sends these copies to browsers that accept brotli or gzip.
     precompress::dist(&root().join("dist")).map(drop)
 }
