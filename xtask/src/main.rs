@@ -29,6 +29,9 @@ commands:
   run [--port N]   build the SPA and the server, seed the demo account, then serve them
                    (default port 8080, or PORT; database DATABASE_URL, default ./data/support.db)
   test             install what is missing, then run every check and test
+  perf             build the SPA and the server (release), then run Lighthouse (mobile) on
+                   every customer page signed out and in, and measure the main-thread cost
+                   of the live pages (figures depend on the machine: not part of `test`)
   precompress [DIR]
                    write FILE.br and FILE.gz next to each compressible file of DIR (default
                    dist; `run` and `test` do it after building the SPA) and print the sizes
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("precompress") => precompress_command(&args[1..]),
+        Some("perf") => perf(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -143,6 +147,31 @@ fn precompress_command(args: &[String]) -> Result {
         }
     };
     precompress::dist(&dist).map(drop)
+}
+
+fn perf(args: &[String]) -> Result {
+    if let Some(other) = args.first() {
+        return Err(Failure::Usage(format!(
+            "unknown argument `{other}` for perf"
+        )));
+    }
+    tools::ensure_for_build()?;
+    tools::ensure_browser()?;
+    build_spa()?;
+    run_step(
+        "build the server (release)",
+        cargo().args(["build", "--locked", "--release", "-p", "support-server"]),
+    )?;
+    run_step(
+        "Lighthouse and main-thread cost (tests/perf/lighthouse.mjs)",
+        Command::new("node")
+            .arg("tests/perf/lighthouse.mjs")
+            .env(
+                "SUPPORT_SERVER_BIN",
+                target_dir().join("release/support-server"),
+            )
+            .env("SUPPORT_DIST", root().join("dist")),
+    )
 }
 
 fn run(args: &[String]) -> Result {
