@@ -62,13 +62,14 @@ mod civil;
 mod duration;
 mod error;
 mod policy;
+pub mod sla;
 
 pub use calendar::{
     Calendar, CalendarStatus, Holiday, OpenWindow, OpeningHours, OpeningInterval, Weekday,
 };
 pub use civil::CivilDate;
 pub use duration::{BusinessDuration, DurationError};
-pub use error::{CalendarError, PolicyError, QuoteError};
+pub use error::{CalendarError, PolicyError, QuoteError, SlaError};
 pub use jiff::Timestamp;
 #[cfg(feature = "tzdb")]
 pub use policy::find_time_zone;
@@ -78,4 +79,8 @@ pub use policy::{
     Quote, QuoteRequest, QuoteRule, ResponseTarget, Service, ServiceId, Severity, SeveritySpec,
     SupportLevel, TicketField, TicketKind, TicketType, TicketTypeSpec, TicketTypes,
     calendars_from_toml,
+};
+pub use sla::{
+    DeadlineKind, DeadlineOutcome, DeadlineRecord, FirstResponse, NextUpdate, SlaClock, SlaEvent,
+    SlaEventKind, SlaStatus, SlaTicket,
 };
