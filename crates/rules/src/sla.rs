@@ -620,8 +620,10 @@ impl SlaClock {
         }
     }
 
-    /// Every deadline met or breached up to `at`, in the order of their instants: the
-    /// "deadline met" and "deadline breached" entries the timeline holds as of `at`.
+    /// Every deadline met or breached up to `at`, by instant (then first response before
+    /// updates, then by number): the "deadline met" and "deadline breached" entries the
+    /// timeline holds as of `at`. The list only grows as `at` advances: the records as of an
+    /// earlier instant are the later list's breaches before it and answers up to it.
     ///
     /// A breach whose deadline a later downgrade moves stays listed; the moved deadline has
     /// records of its own. A late answer meets nothing.
@@ -659,8 +661,7 @@ impl SlaClock {
             .map(|(_, record)| *record)
             .chain(passed)
             .collect();
-        // Stable: records of one instant keep the order they happened in.
-        records.sort_by_key(|record| record.at);
+        records.sort_by_key(|record| (record.at, record.deadline, record.number));
         records
     }
 }
