@@ -10,7 +10,11 @@
 //! severities, the ticket types, the three support levels with a first-response target per
 //! severity, the request catalog, the phone numbers, the languages, who may submit and what a
 //! ticket carries. [`Policy::quote`] answers "if I submit this now, by when will support
-//! first respond, and is it staffed now?".
+//! first respond, and is it staffed now?". Each level's entry also has an update target, and
+//! [`Policy::sla_clock`] runs a ticket's history through the rules of the [`sla`] module:
+//! its first-response and next-update deadlines at any instant (paused while waiting for the
+//! customer, moved by severity changes, stopped when solved), and the "deadline met" and
+//! "deadline breached" records the server writes.
 //!
 //! # Calendar semantics
 //!
@@ -56,6 +60,11 @@
 //! assert_eq!(quote.first_response_due.to_string(), "2026-12-28T04:00:00Z");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+// The crate's README: its examples run as tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
 
 mod calendar;
 mod civil;
