@@ -557,3 +557,40 @@ fn a_history_the_clock_cannot_run_on_is_refused_with_the_event_named() {
         Err(SlaError::Deadline(_))
     ));
 }
+
+#[test]
+fn a_breach_before_the_solve_stays_and_messages_on_a_solved_ticket_change_nothing() {
+    // Level 3 urgent: due Saturday 12:00, unanswered, solved at 13:00.
+    let ticket = incident(3, false, Severity::Urgent);
+    let clock = clock(
+        &ticket,
+        &[
+            ("2026-12-05T10:00:00Z", Opened),
+            ("2026-12-05T13:00:00Z", Solved),
+            ("2026-12-05T14:00:00Z", EngineerMessage),
+            ("2026-12-05T15:00:00Z", CustomerMessage),
+            ("2026-12-05T16:00:00Z", Reopened),
+        ],
+    );
+    assert_eq!(
+        shown(clock.status(at("2026-12-05T15:30:00Z"))),
+        ((some("2026-12-05T12:00:00Z"), None, true), (None, false))
+    );
+    // Reopened at 16:00: the update (4 h round the clock) is what support owes now.
+    assert_eq!(
+        shown(clock.status(at("2026-12-05T16:00:00Z"))).1,
+        (some("2026-12-05T20:00:00Z"), false)
+    );
+    assert_eq!(
+        outcomes(&clock.records(at("2026-12-05T21:00:00Z"))),
+        [
+            (
+                FirstResponse,
+                1,
+                Breached,
+                "2026-12-05T12:00:00Z".to_owned()
+            ),
+            (NextUpdate, 1, Breached, "2026-12-05T20:00:00Z".to_owned()),
+        ]
+    );
+}
