@@ -42,3 +42,28 @@ pub enum QuoteError {
         source: CalendarError,
     },
 }
+
+/// A ticket history the SLA clock cannot run on (`index` is the event's place, from 0).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SlaError {
+    #[error("event {index} ({at}) comes before event {} ({previous}): events are in time order", index - 1)]
+    OutOfOrder {
+        index: usize,
+        at: jiff::Timestamp,
+        previous: jiff::Timestamp,
+    },
+    #[error("event {index} is `{kind}` before the ticket opened: a history starts with `opened`")]
+    NotOpened { index: usize, kind: &'static str },
+    #[error("event {index} opens the ticket again: `opened` comes once, first")]
+    OpenedTwice { index: usize },
+    #[error("event {index} changes the severity of a {ticket_type}: only incidents have one")]
+    NoSeverity {
+        index: usize,
+        ticket_type: crate::policy::TicketType,
+    },
+    #[error("event {index} reopens a ticket that is not solved")]
+    ReopenedUnsolved { index: usize },
+    /// A deadline cannot be computed (an unknown service, a calendar that never opens).
+    #[error(transparent)]
+    Deadline(QuoteError),
+}

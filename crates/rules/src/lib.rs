@@ -10,7 +10,11 @@
 //! severities, the ticket types, the three support levels with a first-response target per
 //! severity, the request catalog, the phone numbers, the languages, who may submit and what a
 //! ticket carries. [`Policy::quote`] answers "if I submit this now, by when will support
-//! first respond, and is it staffed now?".
+//! first respond, and is it staffed now?". Each level's entry also has an update target, and
+//! [`Policy::sla_clock`] runs a ticket's history through the rules of the [`sla`] module:
+//! its first-response and next-update deadlines at any instant (paused while waiting for the
+//! customer, moved by severity changes, stopped when solved), and the "deadline met" and
+//! "deadline breached" records the server writes.
 //!
 //! # Calendar semantics
 //!
@@ -57,18 +61,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// The crate's README: its examples run as tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
+
 mod calendar;
 mod civil;
 mod duration;
 mod error;
 mod policy;
+pub mod sla;
 
 pub use calendar::{
     Calendar, CalendarStatus, Holiday, OpenWindow, OpeningHours, OpeningInterval, Weekday,
 };
 pub use civil::CivilDate;
 pub use duration::{BusinessDuration, DurationError};
-pub use error::{CalendarError, PolicyError, QuoteError};
+pub use error::{CalendarError, PolicyError, QuoteError, SlaError};
 pub use jiff::Timestamp;
 #[cfg(feature = "tzdb")]
 pub use policy::find_time_zone;
@@ -78,4 +88,8 @@ pub use policy::{
     Quote, QuoteRequest, QuoteRule, ResponseTarget, Service, ServiceId, Severity, SeveritySpec,
     SupportLevel, TicketField, TicketKind, TicketType, TicketTypeSpec, TicketTypes,
     calendars_from_toml,
+};
+pub use sla::{
+    DeadlineKind, DeadlineOutcome, DeadlineRecord, FirstResponse, NextUpdate, SlaClock, SlaEvent,
+    SlaEventKind, SlaStatus, SlaTicket,
 };

@@ -301,8 +301,27 @@ pub struct ResponseTarget {
     /// The target for an account with a Technical Success Manager, when faster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tsm_target: Option<BusinessDuration>,
-    /// The calendar the target counts on.
+    /// The target of each next update: after an engineer's public message, the customer's
+    /// reply to a request for information, or a reopen (see [`crate::sla`]).
+    pub update: BusinessDuration,
+    /// The update target with a Technical Success Manager; required where `tsm_target` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsm_update: Option<BusinessDuration>,
+    /// The calendar the targets count on.
     pub counts_on: String,
+}
+
+impl ResponseTarget {
+    /// The first-response target of an account with (`tsm`) or without a Technical Success
+    /// Manager.
+    pub fn first_response(&self, tsm: bool) -> BusinessDuration {
+        self.tsm_target.filter(|_| tsm).unwrap_or(self.target)
+    }
+
+    /// The update target of an account with (`tsm`) or without a Technical Success Manager.
+    pub fn next_update(&self, tsm: bool) -> BusinessDuration {
+        self.tsm_update.filter(|_| tsm).unwrap_or(self.update)
+    }
 }
 
 /// The three support levels, each with a target per severity.
@@ -498,6 +517,36 @@ pub struct Quote {
     pub first_response_due: Timestamp,
     pub channels: Vec<ChannelQuote>,
     pub explanation: Explanation,
+}
+
+/// The update targets of an entry are usable: the key under the entry and the problem if not.
+fn check_update_targets(target: &ResponseTarget) -> Result<(), (&'static str, &'static str)> {
+    // A zero target would make every update late the instant the previous one is sent.
+    if target.update == BusinessDuration::ZERO {
+        return Err((
+            "update",
+            "must be longer than 0s: the time support has for each next update",
+        ));
+    }
+    match (target.tsm_target, target.tsm_update) {
+        (Some(_), None) => Err((
+            "tsm_update",
+            "is required where the entry has a `tsm_target`: the update target with a Technical Success Manager",
+        )),
+        (None, Some(_)) => Err((
+            "tsm_update",
+            "is set without a `tsm_target`: add one, or remove `tsm_update`",
+        )),
+        (Some(_), Some(tsm)) if tsm == BusinessDuration::ZERO => Err((
+            "tsm_update",
+            "must be longer than 0s: the time support has for each next update",
+        )),
+        (Some(_), Some(tsm)) if tsm > target.update => Err((
+            "tsm_update",
+            "is longer than `update`: a Technical Success Manager only makes it faster",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn invalid(source_name: &str, key: impl Into<String>, problem: impl Into<String>) -> PolicyError {
@@ -727,6 +776,8 @@ impl Policy {
                         "is longer than `target`: a Technical Success Manager only makes it faster",
                     ));
                 }
+                check_update_targets(target)
+                    .map_err(|(rest, problem)| invalid(source_name, key(rest), problem))?;
             }
         }
         for (id, service) in &document.services {

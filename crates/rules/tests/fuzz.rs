@@ -4,6 +4,8 @@
 //! - Policy files: random text, the shipped policy mutated byte by byte and token by token,
 //!   and generated `[calendars.*]` tables with valid and broken zones, hours and holidays,
 //!   through `Policy::from_toml`, `calendars_from_toml` and `Policy::from_json`.
+//! - SLA clocks: random histories (in or out of order, valid or not) on the mutated shipped
+//!   policy, asked about at any instant.
 //! - Calendars: random weekly calendars in zones with unusual rules (30-minute DST, negative
 //!   DST, skipped days, +14:00), at instants over the whole supported range (years -9999 to
 //!   9999, and its very edges) with durations up to the longest there is (100 years).
@@ -27,8 +29,8 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use support_rules::{
     BusinessDuration, Calendar, CivilDate, DEFAULT_POLICY_TOML, Holiday, OpeningHours,
-    OpeningInterval, Policy, QuoteRequest, ServiceId, Severity, SupportLevel, TicketKind,
-    Timestamp, Weekday, calendars_from_toml, find_time_zone,
+    OpeningInterval, Policy, QuoteRequest, ServiceId, Severity, SlaEvent, SlaEventKind, SlaTicket,
+    SupportLevel, TicketKind, Timestamp, Weekday, calendars_from_toml, find_time_zone,
 };
 
 fn cases() -> u32 {
@@ -453,8 +455,81 @@ fn kind() -> impl Strategy<Value = TicketKind> {
     ]
 }
 
+fn sla_event() -> impl Strategy<Value = SlaEvent> {
+    let severity = prop::sample::select(
+        &[
+            Severity::Urgent,
+            Severity::High,
+            Severity::Normal,
+            Severity::Low,
+        ][..],
+    );
+    let kind = prop_oneof![
+        Just(SlaEventKind::Opened),
+        Just(SlaEventKind::EngineerMessage),
+        Just(SlaEventKind::EngineerRequestInformation),
+        Just(SlaEventKind::CustomerMessage),
+        severity.prop_map(|severity| SlaEventKind::SeverityChanged { severity }),
+        Just(SlaEventKind::Solved),
+        Just(SlaEventKind::Reopened),
+    ];
+    (instant(), kind).prop_map(|(at, kind)| SlaEvent { at, kind })
+}
+
+/// A history that opens first and then mostly goes forward, sometimes back.
+fn sla_history() -> impl Strategy<Value = Vec<SlaEvent>> {
+    (
+        instant(),
+        prop::collection::vec((sla_event(), -3_600i64..=30 * 86_400, 0u8..10), 0..12),
+    )
+        .prop_map(|(opened, steps)| {
+            let mut at = opened;
+            let mut history = vec![SlaEvent {
+                at,
+                kind: SlaEventKind::Opened,
+            }];
+            for (event, step, anywhere) in steps {
+                at = if anywhere == 0 {
+                    event.at
+                } else {
+                    at.checked_add(jiff::SignedDuration::from_secs(step))
+                        .unwrap_or(at)
+                };
+                history.push(SlaEvent { at, ..event });
+            }
+            history
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn sla_clocks_never_panic_or_hang_whatever_the_history(
+        mutations in prop::collection::vec(mutation(), 0..3),
+        history in sla_history(),
+        level in 1u8..=3,
+        tsm in any::<bool>(),
+        kind in kind(),
+        asked in prop::collection::vec(instant(), 1..4),
+    ) {
+        let text = apply(DEFAULT_POLICY_TOML, &mutations);
+        let shown = format!("mutations {mutations:?}\nhistory {history:?}\nat {asked:?}");
+        bounded(move || shown.clone(), move || {
+            let (Ok(policy), Ok(level)) =
+                (Policy::from_toml("fuzz.toml", &text), SupportLevel::try_from(level))
+            else {
+                return;
+            };
+            let ticket = SlaTicket { level, tsm, kind };
+            if let Ok(clock) = policy.sla_clock(&ticket, &history) {
+                for at in asked.into_iter().chain(history.iter().map(|event| event.at)) {
+                    let _ = clock.status(at);
+                    let _ = clock.records(at);
+                }
+            }
+        })?;
+    }
 
     #[test]
     fn random_text_never_panics_any_parser(text in "(?s).{0,400}") {

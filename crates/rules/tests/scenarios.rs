@@ -284,9 +284,34 @@ fn a_bad_policy_file_names_the_file_the_key_and_the_problem() {
             "`calendars.business.hours.mon`: `9:00-18:00` is not an interval",
         ),
         (
-            "target = \"4h\", counts_on = \"business\"",
-            "target = \"4h\", counts_on = \"office\"",
+            "target = \"4h\", update = \"8h\", counts_on = \"business\"",
+            "target = \"4h\", update = \"8h\", counts_on = \"office\"",
             "`levels.1.urgent.counts_on`: names calendar `office`, which is not defined",
+        ),
+        (
+            "update = \"8h\", counts_on",
+            "counts_on",
+            "missing field `update`",
+        ),
+        (
+            "update = \"8h\"",
+            "update = \"0s\"",
+            "`levels.1.urgent.update`: must be longer than 0s",
+        ),
+        (
+            "tsm_update = \"2h\", ",
+            "",
+            "`levels.3.urgent.tsm_update`: is required where the entry has a `tsm_target`",
+        ),
+        (
+            "tsm_update = \"2h\"",
+            "tsm_update = \"5h\"",
+            "`levels.3.urgent.tsm_update`: is longer than `update`",
+        ),
+        (
+            "target = \"2d\", update = \"4d\"",
+            "target = \"2d\", update = \"4d\", tsm_update = \"1d\"",
+            "`levels.1.normal.tsm_update`: is set without a `tsm_target`",
         ),
         (
             "target = \"8h\"",
@@ -430,4 +455,26 @@ fn the_json_form_computes_exactly_what_the_toml_does() {
         }
     }
     assert!(Policy::from_json("{\"document\":1}").is_err());
+}
+
+#[test]
+fn the_json_form_carries_the_update_targets() {
+    let policy = Policy::embedded_default();
+    let json = policy.to_json();
+    assert!(
+        json.contains(r#""update":"4h","tsm_update":"2h""#),
+        "{json}"
+    );
+    let reloaded = Policy::from_json(&json).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(reloaded.document(), policy.document());
+    let urgent = &reloaded.document().levels.three.urgent;
+    assert_eq!(
+        (urgent.next_update(false), urgent.next_update(true)),
+        (d("4h"), d("2h"))
+    );
+    let low = &reloaded.document().levels.one.low;
+    assert_eq!(
+        (low.next_update(false), low.next_update(true)),
+        (d("10d"), d("10d"))
+    );
 }

@@ -1,16 +1,17 @@
-//! The rules on the command line: `calendar` and `quote`, for operators and other tools.
+//! The rules on the command line: `calendar`, `quote` and `sla`, for operators and other tools.
 //!
-//! Both print one JSON object on standard output. A bad argument (an unreadable or invalid
-//! file, an unknown calendar, a service missing from the catalog) is reported on standard
-//! error with exit code 2, as clap does for malformed ones.
+//! Each prints one JSON object on standard output. A bad argument (an unreadable or invalid
+//! file, an unknown calendar, a service missing from the catalog, a history the SLA clock
+//! cannot run on) is reported on standard error with exit code 2, as clap does for malformed
+//! ones.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use support_rules::{
-    BusinessDuration, Policy, QuoteRequest, ServiceId, Severity, SupportLevel, TicketKind,
-    TicketType, Timestamp, calendars_from_toml,
+    BusinessDuration, Policy, QuoteRequest, ServiceId, Severity, SlaEvent, SlaEventKind, SlaTicket,
+    SupportLevel, TicketKind, TicketType, Timestamp, calendars_from_toml,
 };
 
 const BAD_ARGUMENTS: u8 = 2;
@@ -56,6 +57,47 @@ pub struct QuoteArgs {
     /// A policy file to use instead of the embedded default.
     #[arg(long, env = "SUPPORT_POLICY")]
     policy: Option<PathBuf>,
+}
+
+/// `support-server sla --level N [--tsm] --type T [--severity S | --service ID] --events FILE
+/// --at INSTANT [--policy FILE]`
+#[derive(Debug, Args)]
+pub struct SlaArgs {
+    /// The account's support level: 1, 2 or 3.
+    #[arg(long)]
+    level: SupportLevel,
+    /// The account has a Technical Success Manager.
+    #[arg(long)]
+    tsm: bool,
+    /// request, incident or question.
+    #[arg(long = "type")]
+    ticket_type: TicketType,
+    /// An incident's severity when it opened: urgent, high, normal or low.
+    #[arg(long)]
+    severity: Option<Severity>,
+    /// A request's service from the catalog.
+    #[arg(long)]
+    service: Option<ServiceId>,
+    /// A JSON array of `{"at": RFC 3339, "kind": ..., "severity"?: S}` in time order, the
+    /// first one `opened`.
+    #[arg(long)]
+    events: PathBuf,
+    /// The instant asked about, RFC 3339; later events are ignored.
+    #[arg(long)]
+    at: Timestamp,
+    /// A policy file to use instead of the embedded default.
+    #[arg(long, env = "SUPPORT_POLICY")]
+    policy: Option<PathBuf>,
+}
+
+/// One event as written in the `--events` file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventText {
+    at: String,
+    kind: String,
+    #[serde(default)]
+    severity: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -128,28 +170,41 @@ pub fn calendar(args: CalendarArgs) -> ExitCode {
     })
 }
 
+/// The embedded policy, or the one of `--policy`.
+fn load_policy(path: Option<&PathBuf>) -> Result<Policy, String> {
+    match path {
+        None => Ok(Policy::embedded_default()),
+        Some(path) => read(path).and_then(|text| {
+            Policy::from_toml(&path.display().to_string(), &text).map_err(|e| e.to_string())
+        }),
+    }
+}
+
+/// The ticket kind of `--type` with `--severity` or `--service`.
+fn ticket_kind(
+    ticket_type: TicketType,
+    severity: Option<Severity>,
+    service: Option<ServiceId>,
+) -> Result<TicketKind, &'static str> {
+    match (ticket_type, severity, service) {
+        (TicketType::Incident, Some(severity), None) => Ok(TicketKind::Incident { severity }),
+        (TicketType::Request, None, Some(service)) => Ok(TicketKind::Request { service }),
+        (TicketType::Question, None, None) => Ok(TicketKind::Question),
+        (TicketType::Incident, _, _) => Err("an incident needs --severity (and no --service)"),
+        (TicketType::Request, _, _) => Err("a request needs --service (and no --severity)"),
+        (TicketType::Question, _, _) => Err("a question takes neither --severity nor --service"),
+    }
+}
+
 /// Runs `quote`.
 pub fn quote(args: QuoteArgs) -> ExitCode {
-    let policy = match &args.policy {
-        None => Policy::embedded_default(),
-        Some(path) => match read(path).and_then(|text| {
-            Policy::from_toml(&path.display().to_string(), &text).map_err(|e| e.to_string())
-        }) {
-            Ok(policy) => policy,
-            Err(message) => return bad(message),
-        },
+    let policy = match load_policy(args.policy.as_ref()) {
+        Ok(policy) => policy,
+        Err(message) => return bad(message),
     };
-    let kind = match (args.ticket_type, args.severity, args.service) {
-        (TicketType::Incident, Some(severity), None) => TicketKind::Incident { severity },
-        (TicketType::Request, None, Some(service)) => TicketKind::Request { service },
-        (TicketType::Question, None, None) => TicketKind::Question,
-        (TicketType::Incident, _, _) => {
-            return bad("an incident needs --severity (and no --service)");
-        }
-        (TicketType::Request, _, _) => return bad("a request needs --service (and no --severity)"),
-        (TicketType::Question, _, _) => {
-            return bad("a question takes neither --severity nor --service");
-        }
+    let kind = match ticket_kind(args.ticket_type, args.severity, args.service) {
+        Ok(kind) => kind,
+        Err(message) => return bad(message),
     };
     let request = QuoteRequest {
         level: args.level,
@@ -160,5 +215,86 @@ pub fn quote(args: QuoteArgs) -> ExitCode {
     match policy.quote(&request) {
         Ok(quote) => print_json(&quote),
         Err(error) => bad(error),
+    }
+}
+
+/// Reads the `--events` file: each event's instant, kind and severity checked, in order.
+fn read_events(path: &PathBuf) -> Result<Vec<SlaEvent>, String> {
+    let name = path.display();
+    let texts: Vec<EventText> = serde_json::from_str(&read(path)?)
+        .map_err(|error| format!("{name}: not a JSON array of events: {error}"))?;
+    if texts.is_empty() {
+        return Err(format!("{name}: no events: the first one is `opened`"));
+    }
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let at = text.at.parse::<Timestamp>().map_err(|_| {
+                format!(
+                    "{name}: event {index}: `{}` is not an RFC 3339 instant like 2026-12-24T17:30:00Z",
+                    text.at
+                )
+            })?;
+            let severity = text
+                .severity
+                .as_deref()
+                .map(str::parse::<Severity>)
+                .transpose()
+                .map_err(|problem| format!("{name}: event {index}: {problem}"))?;
+            let kind = match text.kind.as_str() {
+                "opened" => SlaEventKind::Opened,
+                "engineer_message" => SlaEventKind::EngineerMessage,
+                "engineer_request_information" => SlaEventKind::EngineerRequestInformation,
+                "customer_message" => SlaEventKind::CustomerMessage,
+                "solved" => SlaEventKind::Solved,
+                "reopened" => SlaEventKind::Reopened,
+                "severity_changed" => match severity {
+                    Some(severity) => SlaEventKind::SeverityChanged { severity },
+                    None => {
+                        return Err(format!(
+                            "{name}: event {index}: `severity_changed` needs the new `severity`"
+                        ));
+                    }
+                },
+                other => {
+                    return Err(format!(
+                        "{name}: event {index}: `{other}` is not an event kind: one of {}",
+                        SlaEventKind::KEYS.join(", ")
+                    ));
+                }
+            };
+            if severity.is_some() && !matches!(kind, SlaEventKind::SeverityChanged { .. }) {
+                return Err(format!(
+                    "{name}: event {index}: only `severity_changed` takes a `severity`"
+                ));
+            }
+            Ok(SlaEvent { at, kind })
+        })
+        .collect()
+}
+
+/// Runs `sla`.
+pub fn sla(args: SlaArgs) -> ExitCode {
+    let policy = match load_policy(args.policy.as_ref()) {
+        Ok(policy) => policy,
+        Err(message) => return bad(message),
+    };
+    let kind = match ticket_kind(args.ticket_type, args.severity, args.service) {
+        Ok(kind) => kind,
+        Err(message) => return bad(message),
+    };
+    let events = match read_events(&args.events) {
+        Ok(events) => events,
+        Err(message) => return bad(message),
+    };
+    let ticket = SlaTicket {
+        level: args.level,
+        tsm: args.tsm,
+        kind,
+    };
+    match policy.sla_clock(&ticket, &events) {
+        Ok(clock) => print_json(&clock.status(args.at)),
+        Err(error) => bad(format!("{}: {error}", args.events.display())),
     }
 }

@@ -30,6 +30,8 @@ enum Command {
     Calendar(cli::CalendarArgs),
     /// The first-response deadline and staffing of a ticket, as the server would record it.
     Quote(cli::QuoteArgs),
+    /// A ticket's SLA clock (first response, next update) at an instant, from its history.
+    Sla(cli::SlaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
         Command::Admin(command) => run_admin(command),
         Command::Calendar(args) => cli::calendar(args),
         Command::Quote(args) => cli::quote(args),
+        Command::Sla(args) => cli::sla(args),
     }
 }
 

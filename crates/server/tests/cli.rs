@@ -282,3 +282,234 @@ fn bad_arguments_exit_with_2_and_say_what_is_wrong() {
         assert!(output.stdout.is_empty(), "{args:?} printed an answer");
     }
 }
+
+fn sla(args: &[&str], events: &str) -> Output {
+    let file = calendar_file(events);
+    let path = file.path().to_string_lossy().into_owned();
+    let mut all = vec!["sla", "--events", &path];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn sla_prints_both_deadlines_as_one_json_object_with_nulls_where_there_is_none() {
+    // Level 3 high: 4 h to the first response and 8 h per update, round the clock. Instants
+    // in the file may carry an offset or a fraction; the answer is UTC, whole seconds.
+    let events = r#"[
+        {"at": "2026-12-24T22:00:00.750Z", "kind": "opened"},
+        {"at": "2026-12-25T02:30:00+01:00", "kind": "engineer_request_information"},
+        {"at": "2026-12-25T09:00:00Z", "kind": "customer_message"},
+        {"at": "2026-12-25T10:00:00Z", "kind": "severity_changed", "severity": "urgent"}
+    ]"#;
+    let at = |instant: &str| {
+        stdout_json(&sla(
+            &[
+                "--level",
+                "3",
+                "--type",
+                "incident",
+                "--severity",
+                "high",
+                "--at",
+                instant,
+            ],
+            events,
+        ))
+    };
+    assert_eq!(
+        at("2026-12-24T21:00:00Z"),
+        serde_json::json!({
+            "first_response": {"due": null, "met_at": null, "breached": false},
+            "update": {"due": null, "paused": false},
+        })
+    );
+    assert_eq!(
+        at("2026-12-25T03:00:00Z"),
+        serde_json::json!({
+            "first_response": {"due": "2026-12-25T02:00:00Z", "met_at": "2026-12-25T01:30:00Z", "breached": false},
+            "update": {"due": null, "paused": true},
+        })
+    );
+    assert_eq!(
+        at("2026-12-25T09:30:00Z")["update"],
+        serde_json::json!({"due": "2026-12-25T17:00:00Z", "paused": false})
+    );
+    // Urgent (4 h): max(due(09:00, 4h), min(17:00, due(10:00, 4h))) = 14:00.
+    let output = sla(
+        &[
+            "--level",
+            "3",
+            "--type",
+            "incident",
+            "--severity",
+            "high",
+            "--at",
+            "2026-12-25T10:00:00Z",
+        ],
+        events,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\"first_response\":{\"due\":\"2026-12-25T02:00:00Z\",\"met_at\":\"2026-12-25T01:30:00Z\",\"breached\":false},\"update\":{\"due\":\"2026-12-25T14:00:00Z\",\"paused\":false}}\n"
+    );
+}
+
+#[test]
+fn sla_of_a_request_counts_on_the_given_policy() {
+    let policy =
+        support_rules::DEFAULT_POLICY_TOML.replacen("delivery = \"1d\"", "delivery = \"3h\"", 1);
+    let file = calendar_file(&policy);
+    let path = file.path().to_string_lossy().into_owned();
+    let events = r#"[{"at": "2026-12-04T22:00:00Z", "kind": "opened"}]"#;
+    let args = [
+        "--level",
+        "1",
+        "--type",
+        "request",
+        "--service",
+        "database-restore",
+        "--at",
+        "2026-12-07T02:00:01Z",
+    ];
+    let mut with_policy = args.to_vec();
+    with_policy.extend(["--policy", &path]);
+    // 2 h on Friday, then 1 h from Monday 00:00: breached one second after 01:00.
+    assert_eq!(
+        stdout_json(&sla(&with_policy, events))["first_response"],
+        serde_json::json!({"due": "2026-12-07T01:00:00Z", "met_at": null, "breached": true})
+    );
+    // The shipped catalog's day of business time.
+    assert_eq!(
+        stdout_json(&sla(&args, events))["first_response"]["due"],
+        "2026-12-07T22:00:00Z"
+    );
+}
+
+#[test]
+fn sla_bad_input_exits_with_2_and_says_what_is_wrong() {
+    let incident = [
+        "--level",
+        "2",
+        "--type",
+        "incident",
+        "--severity",
+        "normal",
+        "--at",
+        "2026-12-24T17:30:00Z",
+    ];
+    let question = [
+        "--level",
+        "2",
+        "--type",
+        "question",
+        "--at",
+        "2026-12-24T17:30:00Z",
+    ];
+    let opened = r#"{"at": "2026-12-01T10:00:00Z", "kind": "opened"}"#;
+    let cases: Vec<(&[&str], String, &str)> = vec![
+        (
+            &incident,
+            format!(r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "phone_call"}}]"#),
+            "event 1: `phone_call` is not an event kind: one of opened, engineer_message, engineer_request_information, customer_message, severity_changed, solved, reopened",
+        ),
+        (
+            &incident,
+            format!(r#"[{opened}, {{"at": "2026-12-01T09:00:00Z", "kind": "customer_message"}}]"#),
+            "event 1 (2026-12-01T09:00:00Z) comes before event 0 (2026-12-01T10:00:00Z): events are in time order",
+        ),
+        (
+            &incident,
+            r#"[{"at": "2026-12-01T10:00:00Z", "kind": "engineer_message"}]"#.to_owned(),
+            "event 0 is `engineer_message` before the ticket opened",
+        ),
+        (
+            &incident,
+            "[]".to_owned(),
+            "no events: the first one is `opened`",
+        ),
+        (
+            &incident,
+            "[{\"at\": ".to_owned(),
+            "not a JSON array of events",
+        ),
+        (
+            &incident,
+            format!("{{\"events\": [{opened}]}}"),
+            "not a JSON array of events",
+        ),
+        (
+            &incident,
+            format!(
+                r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "solved", "by": "me"}}]"#
+            ),
+            "unknown field `by`",
+        ),
+        (
+            &incident,
+            r#"[{"at": "yesterday", "kind": "opened"}]"#.to_owned(),
+            "event 0: `yesterday` is not an RFC 3339 instant",
+        ),
+        (
+            &incident,
+            format!(r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "severity_changed"}}]"#),
+            "event 1: `severity_changed` needs the new `severity`",
+        ),
+        (
+            &incident,
+            format!(
+                r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "severity_changed", "severity": "critical"}}]"#
+            ),
+            "event 1: `critical` is not a severity",
+        ),
+        (
+            &incident,
+            format!(
+                r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "solved", "severity": "low"}}]"#
+            ),
+            "event 1: only `severity_changed` takes a `severity`",
+        ),
+        (
+            &question,
+            format!(
+                r#"[{opened}, {{"at": "2026-12-01T11:00:00Z", "kind": "severity_changed", "severity": "low"}}]"#
+            ),
+            "event 1 changes the severity of a question: only incidents have one",
+        ),
+        (
+            &[
+                "--level",
+                "2",
+                "--type",
+                "incident",
+                "--at",
+                "2026-12-24T17:30:00Z",
+            ],
+            format!("[{opened}]"),
+            "an incident needs --severity",
+        ),
+    ];
+    for (args, events, message) in cases {
+        let output = sla(args, &events);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{events}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{events}: expected {message:?} in {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{events} printed an answer");
+    }
+    let missing = run(&[
+        "sla",
+        "--level",
+        "1",
+        "--type",
+        "question",
+        "--events",
+        "/no/such/events.json",
+        "--at",
+        "2026-12-24T17:30:00Z",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /no/such/events.json"));
+    assert!(missing.stdout.is_empty());
+}
