@@ -28,7 +28,7 @@ async fn post(
 
 async fn ticket_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
-        .fetch_one(&app.db.pool)
+        .fetch_one(app.db.reader())
         .await
         .expect("count")
 }
