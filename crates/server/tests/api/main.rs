@@ -9,6 +9,7 @@ mod contacts;
 mod errors;
 mod health;
 mod helpers;
+mod migrations;
 mod openapi;
 mod policy;
 mod precompressed;
