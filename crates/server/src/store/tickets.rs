@@ -275,6 +275,12 @@ pub struct PageRequest {
     pub offset: u64,
 }
 
+const PAGE_OF_STATUS: &str = concat!(
+    ticket_select!(),
+    " WHERE t.account_id = $1 AND t.status = $2 ORDER BY t.id DESC LIMIT $3 OFFSET $4"
+);
+const COUNT_OF_STATUS: &str = "SELECT COUNT(*) FROM tickets WHERE account_id = $1 AND status = $2";
+
 /// A page of the account's tickets (of one status, when asked), newest first, and how many
 /// match in all. Both queries run on the index `(account_id, status, id)` or
 /// `(account_id, id)`.
@@ -298,23 +304,18 @@ pub async fn page(db: &Db, request: PageRequest) -> Result<(Vec<Ticket>, u64), s
                 .await?,
         ),
         Some(status) => (
-            sqlx::query(concat!(
-                ticket_select!(),
-                " WHERE t.account_id = $1 AND t.status = $2 ORDER BY t.id DESC LIMIT $3 OFFSET $4"
-            ))
-            .bind(request.account_id)
-            .bind(status.key())
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(db.reader())
-            .await?,
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM tickets WHERE account_id = $1 AND status = $2",
-            )
-            .bind(request.account_id)
-            .bind(status.key())
-            .fetch_one(db.reader())
-            .await?,
+            sqlx::query(PAGE_OF_STATUS)
+                .bind(request.account_id)
+                .bind(status.key())
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(db.reader())
+                .await?,
+            sqlx::query_scalar(COUNT_OF_STATUS)
+                .bind(request.account_id)
+                .bind(status.key())
+                .fetch_one(db.reader())
+                .await?,
         ),
     };
     let tickets = rows
@@ -396,5 +397,41 @@ pub async fn decide(
         Ok(ticket)
     } else {
         Err(DecideError::NotPending(ticket.status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{COUNT_OF_STATUS, PAGE_OF_STATUS};
+    use crate::db::Db;
+
+    /// What SQLite's planner says it does for `sql`.
+    async fn plan(db: &Db, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .bind(1_i64)
+                .bind("pending_approval")
+                .bind(20_i64)
+                .bind(0_i64)
+                .fetch_all(db.reader())
+                .await
+                .expect("a query plan");
+        rows.into_iter()
+            .map(|(.., detail)| detail)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[tokio::test]
+    async fn a_page_and_the_count_of_one_status_are_read_on_the_status_index_without_sorting() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let db = Db::connect(&format!("sqlite://{}/plan.db", folder.path().display()))
+            .await
+            .expect("a database");
+        for sql in [PAGE_OF_STATUS, COUNT_OF_STATUS] {
+            let plan = plan(&db, sql).await;
+            assert!(plan.contains("tickets_account_status_newest"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "sorted: {plan}");
+        }
     }
 }
