@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod migrations;
 mod openapi;
+mod openapi_agreement;
 mod policy;
 mod precompressed;
 mod robustness;
