@@ -51,18 +51,30 @@ impl Opening {
         kind: &TicketKind,
         at: Timestamp,
     ) -> Result<Self, QuoteError> {
-        let quote = policy.quote(&QuoteRequest {
+        Ok(Self {
+            status: TicketStatus::Open,
+            opened_at: Some(at),
+            first_response_due: Some(first_response_due(policy, account, kind, at)?),
+        })
+    }
+}
+
+/// By when support first responds to the account's ticket of `kind` whose clock starts at
+/// `at`.
+pub fn first_response_due(
+    policy: &Policy,
+    account: &Account,
+    kind: &TicketKind,
+    at: Timestamp,
+) -> Result<Timestamp, QuoteError> {
+    policy
+        .quote(&QuoteRequest {
             level: account.level,
             tsm: account.tsm,
             kind: kind.clone(),
             at,
-        })?;
-        Ok(Self {
-            status: TicketStatus::Open,
-            opened_at: Some(at),
-            first_response_due: Some(quote.first_response_due),
         })
-    }
+        .map(|quote| quote.first_response_due)
 }
 
 /// A change of flags would give someone the right to manage contacts that the policy keeps

@@ -260,11 +260,8 @@ pub async fn approve(
         .await?
         .ok_or_else(ApiError::no_such_ticket)?;
     let now = crate::db::now();
-    let opening = Opening::open(&state.policy.policy, &contact.account, &ticket.kind, now)
+    let due = rules::first_response_due(&state.policy.policy, &contact.account, &ticket.kind, now)
         .map_err(quote_failed)?;
-    let due = opening
-        .first_response_due
-        .ok_or_else(|| ApiError::Internal("an open ticket without a deadline".into()))?;
     let ticket = tickets::decide(
         &state.db,
         contact.account.id,
