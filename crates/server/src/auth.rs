@@ -1,5 +1,7 @@
-//! Passwords (argon2id), session tokens and cookies, and the extractor that gives a handler
-//! the signed-in person.
+//! Passwords (argon2id), session tokens and cookies, and the extractors that give a handler
+//! the signed-in person: [`SignedIn`] (anyone with a live session), [`Contact`] (a technical
+//! contact) and [`ContactManager`] (a contact who may manage contacts), so that a handler's
+//! signature says whom it serves.
 
 use std::sync::OnceLock;
 
