@@ -68,8 +68,9 @@ pub struct Problem {
     pub kind: ProblemType,
     pub title: String,
     pub status: u16,
-    /// What was wrong with this request.
+    /// What was wrong with this request; absent, never `null`, when there is nothing to say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub detail: Option<String>,
     /// Validation problems only: each wrong field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -125,7 +125,9 @@ pub struct CallNow {
 pub struct CreatedTicket {
     #[serde(flatten)]
     pub ticket: Ticket,
+    /// Absent, never `null`, when there is no one to call.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "CallNow"))]
     pub call_now: Option<CallNow>,
 }
 

@@ -470,16 +470,20 @@ pub struct QuoteRequest {
 
 /// Whether a channel is staffed at the quoted instant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChannelQuote {
     pub channel: Channel,
     pub calendar: String,
     pub open: bool,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub next_open: Option<Timestamp>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub next_close: Option<Timestamp>,
 }
 
 /// Which rule set the deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteRule {
     /// An incident's target for its level and severity.
@@ -492,28 +496,36 @@ pub enum QuoteRule {
 
 /// Why the deadline is what it is, for the interface to put in words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Explanation {
     pub rule: QuoteRule,
     pub level: SupportLevel,
     pub ticket_type: TicketType,
     /// The severity whose target applies (a question's is the one it is answered as).
     pub severity: Option<Severity>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub service: Option<ServiceId>,
     /// The faster target of an account with a Technical Success Manager applied.
     pub tsm_applied: bool,
+    /// Business time, written like `4h` or `1h30m`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub target: BusinessDuration,
     /// The calendar the target counts on.
     pub calendar: String,
     /// The target counts every hour of the day, every day.
     pub round_the_clock: bool,
     /// When the clock starts: the submission, or the next opening of the calendar.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub counting_from: Timestamp,
 }
 
 /// The answer to "by when will support first respond if I submit now?".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quote {
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub submitted_at: Timestamp,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub first_response_due: Timestamp,
     pub channels: Vec<ChannelQuote>,
     pub explanation: Explanation,

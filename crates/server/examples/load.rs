@@ -189,11 +189,11 @@ async fn tickets(url: &str, options: &Options) -> Result<Measured, String> {
 async fn raw_inserts(url: &str, options: &Options, concurrency: usize) -> Result<Measured, String> {
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (n BIGINT NOT NULL, payload TEXT NOT NULL)")
-        .execute(&db.writer)
+        .execute(db.writer())
         .await
         .map_err(|e| e.to_string())?;
     // Through the pool the app writes with (on SQLite a single connection).
-    let pool = db.writer.clone();
+    let pool = db.writer().clone();
     run(options.requests, concurrency, move |n| {
         let pool = pool.clone();
         async move {

@@ -462,7 +462,8 @@ async fn soak_on(
     let pool = support_server::db::Db::connect(url)
         .await
         .map_err(|e| e.to_string())?
-        .pool;
+        .reader()
+        .clone();
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
         .fetch_one(&pool)
         .await

@@ -74,7 +74,7 @@ pub async fn create_account(
         person_name: &person_name,
         password_hash: &hash,
     };
-    match people::create_account(&db.writer, new, jiff::Timestamp::now()).await {
+    match people::create_account(db, new, jiff::Timestamp::now()).await {
         Ok((account, _)) => Ok(account),
         Err(AddError::EmailTaken(email)) => Err(AdminError::EmailExists(email)),
         Err(AddError::Database(error)) => Err(error.into()),
@@ -84,12 +84,12 @@ pub async fn create_account(
 /// Sets a person's password and ends their sessions.
 pub async fn reset_password(db: &Db, email: &str, password: &Password) -> Result<(), AdminError> {
     let email = Email::parse(email).map_err(invalid("--email"))?;
-    let Some((person, _)) = people::by_email(&db.pool, &email).await? else {
+    let Some((person, _)) = people::by_email(db, &email).await? else {
         return Err(AdminError::NoSuchPerson(email.to_string()));
     };
     let hash = hash(password).await?;
-    people::set_password(&db.writer, &email, &hash).await?;
-    sessions::delete_for_person(&db.writer, person.id).await?;
+    people::set_password(db, &email, &hash).await?;
+    sessions::delete_for_person(db, person.id).await?;
     Ok(())
 }
 

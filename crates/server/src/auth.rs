@@ -1,5 +1,7 @@
-//! Passwords (argon2id), session tokens and cookies, and the extractor that gives a handler
-//! the signed-in person.
+//! Passwords (argon2id), session tokens and cookies, and the extractors that give a handler
+//! the signed-in person: [`SignedIn`] (anyone with a live session), [`Contact`] (a technical
+//! contact) and [`ContactManager`] (a contact who may manage contacts), so that a handler's
+//! signature says whom it serves.
 
 use std::sync::OnceLock;
 
@@ -11,9 +13,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 
+use crate::domain::{Account, Person};
 use crate::error::ApiError;
-use crate::startup::AppState;
-use crate::store::people::{self, Account, Person};
+use crate::state::AppState;
+use crate::store::people;
 
 pub const SESSION_COOKIE: &str = "support_session";
 
@@ -117,22 +120,31 @@ pub struct SignedIn {
     pub account: Account,
 }
 
-impl SignedIn {
-    /// For actions only technical contacts who manage contacts may take.
-    pub fn require_manager(&self) -> Result<(), ApiError> {
-        if self.person.is_contact && self.person.can_manage_contacts {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(
-                "Only a technical contact who may manage contacts can do this.".into(),
-            ))
-        }
-    }
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
 
-    /// For actions only technical contacts may take.
-    pub fn require_contact(&self) -> Result<(), ApiError> {
-        if self.person.is_contact {
-            Ok(())
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = session_token(&parts.headers).ok_or(ApiError::NotSignedIn)?;
+        let (person, account) =
+            people::by_session(&state.db, &token_hash(token), jiff::Timestamp::now())
+                .await?
+                .ok_or(ApiError::NotSignedIn)?;
+        Ok(Self { person, account })
+    }
+}
+
+/// A signed-in technical contact of the account (they decide the others' tickets): 401
+/// without a session, 403 for anyone else.
+#[derive(Debug, Clone)]
+pub struct Contact(pub SignedIn);
+
+impl FromRequestParts<AppState> for Contact {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if signed_in.person.is_technical_contact() {
+            Ok(Self(signed_in))
         } else {
             Err(ApiError::Forbidden(
                 "Only a technical contact of the account can do this.".into(),
@@ -141,16 +153,23 @@ impl SignedIn {
     }
 }
 
-impl FromRequestParts<AppState> for SignedIn {
+/// A signed-in technical contact who may manage the account's contacts: 401 without a
+/// session, 403 for anyone else. The store checks the right again inside each change.
+#[derive(Debug, Clone)]
+pub struct ContactManager(pub SignedIn);
+
+impl FromRequestParts<AppState> for ContactManager {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = session_token(&parts.headers).ok_or(ApiError::NotSignedIn)?;
-        let (person, account) =
-            people::by_session(&state.db.pool, &token_hash(token), jiff::Timestamp::now())
-                .await?
-                .ok_or(ApiError::NotSignedIn)?;
-        Ok(Self { person, account })
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if signed_in.person.may_manage_contacts() {
+            Ok(Self(signed_in))
+        } else {
+            Err(ApiError::Forbidden(
+                "Only a technical contact who may manage contacts can do this.".into(),
+            ))
+        }
     }
 }
 

@@ -27,9 +27,16 @@ pub struct Settings {
     pub limits: Limits,
 }
 
-/// Request budgets per rolling window; past them the answer is 429 with `Retry-After`.
+/// The largest request body the API reads by default (64 KiB); larger ones are answered with
+/// 413.
+pub const DEFAULT_BODY_BYTES: usize = 64 * 1024;
+
+/// What the server accepts: the largest request body, and request budgets per rolling window
+/// (past them the answer is 429 with `Retry-After`).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// The largest request body, in bytes.
+    pub body_bytes: usize,
     pub window: Duration,
     /// Sign-in attempts per email address.
     pub sign_in_per_email: u32,
@@ -42,6 +49,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
+            body_bytes: DEFAULT_BODY_BYTES,
             window: Duration::from_secs(60),
             sign_in_per_email: 5,
             sign_in_per_ip: 20,

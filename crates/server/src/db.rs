@@ -38,16 +38,17 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Connection pools and which database is behind them.
+/// The database: its connection pools and which database is behind them. The store picks the
+/// pool of each query; nothing else needs to know that SQLite has a single writer.
 #[derive(Debug, Clone)]
 pub struct Db {
     /// For reads.
-    pub pool: AnyPool,
+    pool: AnyPool,
     /// For writes. On SQLite one connection, so writers queue in the pool instead of
     /// sleeping in SQLite's busy handler (which makes latency spike under load); on PostgreSQL
     /// the same pool as `pool`.
-    pub writer: AnyPool,
-    pub backend: Backend,
+    writer: AnyPool,
+    backend: Backend,
 }
 
 impl Db {
@@ -113,6 +114,22 @@ impl Db {
             writer,
             backend,
         })
+    }
+}
+
+impl Db {
+    /// The pool for reads (the store's, and the tests' and operator checks' own SQL).
+    pub fn reader(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The pool every write goes through (on SQLite its single connection).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 }
 

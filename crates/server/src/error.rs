@@ -1,57 +1,23 @@
-//! One error type for the whole API, answered as RFC 9457 `application/problem+json`.
+//! One error type for the whole API, answered as RFC 9457 `application/problem+json`, and the
+//! one place where the errors of the domain, the store and the rate limiter become HTTP.
 //!
-//! Each kind of problem has a stable `type` URI (relative to the server, listed in
-//! `/api/openapi.json`), a fixed `title`, and a `detail` that says what was wrong with this
-//! request. Validation problems add `errors: [{field, problem}]`.
+//! Each kind of problem has a stable `type` URI ([`ProblemType`], relative to the server,
+//! listed in `/api/openapi.json`), a fixed `title`, and a `detail` that says what was wrong
+//! with this request. Validation problems add `errors: [{field, code, problem}]`: the body
+//! member, query parameter or header, the kind of problem ([`FieldCode`]) and the English words
+//! for it.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use support_api::{FieldCode, FieldError, Problem, ProblemType};
 
-/// The kind of a field's problem, for a client that words it in its own language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldCode {
-    /// Missing or empty.
-    Required,
-    /// Longer than the policy allows.
-    TooLong,
-    /// Holds control characters (other than line breaks and tabs in long text).
-    ControlCharacters,
-    /// Not a string, number or boolean where one is expected.
-    WrongType,
-    /// A member the request does not take, or one that does not apply here.
-    NotAllowed,
-    /// Not one of the values the policy offers (a type, severity, service, language).
-    UnknownValue,
-    /// Anything else; `problem` says what.
-    Invalid,
-}
-
-/// A field that failed to parse, and why, in words a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: FieldCode,
-    pub problem: String,
-}
-
-impl FieldError {
-    /// A problem of no particular kind ([`FieldCode::Invalid`]).
-    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self::coded(FieldCode::Invalid, field, problem)
-    }
-
-    pub fn coded(code: FieldCode, field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            problem: problem.into(),
-        }
-    }
-}
+use crate::domain::Invalid;
+use crate::domain::rules::NotDelegable;
+use crate::rate_limit::Exhausted;
+use crate::store::people::ChangeError;
+use crate::store::tickets::DecideError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -67,8 +33,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("conflict: {detail}")]
     Conflict { kind: Conflict, detail: String },
-    #[error("the request body is larger than {} bytes", crate::startup::BODY_LIMIT)]
-    TooLarge,
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     #[error("unsupported content type: {0}")]
     UnsupportedMediaType(String),
     #[error("invalid values")]
@@ -95,56 +61,6 @@ pub enum Conflict {
     ContactLimit,
 }
 
-/// Every problem type the API answers with: `(slug, status, title)`. The `type` URI is
-/// `/problems/{slug}`.
-pub const PROBLEM_TYPES: &[(&str, u16, &str)] = &[
-    ("malformed-request", 400, "The request is malformed"),
-    ("not-signed-in", 401, "Not signed in"),
-    ("wrong-credentials", 401, "Wrong email or password"),
-    ("forbidden", 403, "Not allowed"),
-    ("not-found", 404, "Not found"),
-    ("method-not-allowed", 405, "Method not allowed"),
-    (
-        "idempotency-key-reused",
-        409,
-        "Idempotency key reused with another request",
-    ),
-    (
-        "ticket-not-pending",
-        409,
-        "The ticket is not pending approval",
-    ),
-    (
-        "last-contact-manager",
-        409,
-        "The account's last contact manager",
-    ),
-    ("email-taken", 409, "The email address is already in use"),
-    (
-        "contact-limit",
-        409,
-        "The account has as many contacts as the policy allows",
-    ),
-    ("body-too-large", 413, "The request body is too large"),
-    ("unsupported-media-type", 415, "Unsupported content type"),
-    ("validation", 422, "Invalid values"),
-    ("too-many-requests", 429, "Too many requests"),
-    ("internal", 500, "Internal error"),
-    ("unavailable", 503, "The server is overloaded"),
-];
-
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    title: &'a str,
-    status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [FieldError]>,
-}
-
 impl ApiError {
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
@@ -157,31 +73,36 @@ impl ApiError {
         }
     }
 
+    /// One wrong field of no particular kind ([`FieldCode::Invalid`]).
     pub fn invalid(field: &str, problem: &str) -> Self {
-        Self::Invalid(vec![FieldError::new(field, problem)])
+        Self::Invalid(vec![FieldError::new(FieldCode::Invalid, field, problem)])
     }
 
-    fn slug(&self) -> &'static str {
+    pub fn no_such_ticket() -> Self {
+        Self::not_found("There is no such ticket in your account.")
+    }
+
+    fn kind(&self) -> ProblemType {
         match self {
-            Self::Malformed(_) => "malformed-request",
-            Self::NotSignedIn => "not-signed-in",
-            Self::WrongCredentials => "wrong-credentials",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not-found",
-            Self::MethodNotAllowed => "method-not-allowed",
+            Self::Malformed(_) => ProblemType::MalformedRequest,
+            Self::NotSignedIn => ProblemType::NotSignedIn,
+            Self::WrongCredentials => ProblemType::WrongCredentials,
+            Self::Forbidden(_) => ProblemType::Forbidden,
+            Self::NotFound(_) => ProblemType::NotFound,
+            Self::MethodNotAllowed => ProblemType::MethodNotAllowed,
             Self::Conflict { kind, .. } => match kind {
-                Conflict::IdempotencyKeyReused => "idempotency-key-reused",
-                Conflict::TicketNotPending => "ticket-not-pending",
-                Conflict::LastContactManager => "last-contact-manager",
-                Conflict::EmailTaken => "email-taken",
-                Conflict::ContactLimit => "contact-limit",
+                Conflict::IdempotencyKeyReused => ProblemType::IdempotencyKeyReused,
+                Conflict::TicketNotPending => ProblemType::TicketNotPending,
+                Conflict::LastContactManager => ProblemType::LastContactManager,
+                Conflict::EmailTaken => ProblemType::EmailTaken,
+                Conflict::ContactLimit => ProblemType::ContactLimit,
             },
-            Self::TooLarge => "body-too-large",
-            Self::UnsupportedMediaType(_) => "unsupported-media-type",
-            Self::Invalid(_) | Self::InvalidBody(_) => "validation",
-            Self::RateLimited { .. } => "too-many-requests",
-            Self::Database(sqlx::Error::PoolTimedOut) => "unavailable",
-            Self::Database(_) | Self::Internal(_) => "internal",
+            Self::TooLarge { .. } => ProblemType::BodyTooLarge,
+            Self::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
+            Self::Invalid(_) | Self::InvalidBody(_) => ProblemType::Validation,
+            Self::RateLimited { .. } => ProblemType::TooManyRequests,
+            Self::Database(sqlx::Error::PoolTimedOut) => ProblemType::Unavailable,
+            Self::Database(_) | Self::Internal(_) => ProblemType::Internal,
         }
     }
 
@@ -195,10 +116,9 @@ impl ApiError {
             | Self::Conflict { detail, .. } => Some(detail.clone()),
             Self::NotSignedIn => Some("Sign in to use this part of the API.".into()),
             Self::WrongCredentials => Some("The email or the password is wrong.".into()),
-            Self::TooLarge => Some(format!(
-                "Request bodies are limited to {} bytes.",
-                crate::startup::BODY_LIMIT
-            )),
+            Self::TooLarge { limit } => {
+                Some(format!("Request bodies are limited to {limit} bytes."))
+            }
             Self::Invalid(errors) => Some(
                 errors
                     .iter()
@@ -219,58 +139,98 @@ impl ApiError {
     }
 }
 
-/// The `(status, title)` of a problem type's slug.
-fn lookup(slug: &str) -> (u16, &'static str) {
-    PROBLEM_TYPES
-        .iter()
-        .find(|(s, _, _)| *s == slug)
-        .map_or((500, "Internal error"), |(_, status, title)| {
-            (*status, *title)
-        })
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let slug = self.slug();
-        let (status, title) = lookup(slug);
         if matches!(self, Self::Database(_) | Self::Internal(_)) {
             tracing::error!(error = %self, "request failed");
         }
-        let errors = match &self {
-            Self::Invalid(errors) => Some(errors.as_slice()),
-            _ => None,
+        let kind = self.kind();
+        let detail = self.detail();
+        let (retry_after, errors) = match self {
+            Self::RateLimited { retry_after } => (Some(retry_after), Vec::new()),
+            Self::Database(sqlx::Error::PoolTimedOut) => (Some(1), Vec::new()),
+            Self::Invalid(errors) => (None, errors),
+            _ => (None, Vec::new()),
         };
-        let problem = Problem {
-            kind: format!("/problems/{slug}"),
-            title,
-            status,
-            detail: self.detail(),
-            errors,
-        };
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let problem = Problem::new(kind, detail, errors);
+        let status =
+            StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(&problem)).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        match self {
-            Self::RateLimited { retry_after } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            }
-            Self::Database(sqlx::Error::PoolTimedOut) => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
-            }
-            _ => {}
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid.0)
+    }
+}
+
+impl From<Exhausted> for ApiError {
+    fn from(exhausted: Exhausted) -> Self {
+        Self::RateLimited {
+            retry_after: exhausted.retry_after.as_secs().max(1),
+        }
+    }
+}
+
+impl From<NotDelegable> for ApiError {
+    fn from(_: NotDelegable) -> Self {
+        Self::Forbidden(
+            "The support policy does not let contacts grant the right to manage contacts.".into(),
+        )
+    }
+}
+
+impl From<DecideError> for ApiError {
+    fn from(error: DecideError) -> Self {
+        match error {
+            DecideError::NotFound => Self::no_such_ticket(),
+            DecideError::NotPending(status) => Self::conflict(
+                Conflict::TicketNotPending,
+                format!("The ticket is {status}; only a ticket pending approval can be decided."),
+            ),
+            DecideError::Database(error) => Self::Database(error),
+        }
+    }
+}
+
+impl From<ChangeError> for ApiError {
+    fn from(error: ChangeError) -> Self {
+        match error {
+            ChangeError::NotFound => Self::not_found("There is no such person in your account."),
+            ChangeError::NotAllowed => Self::Forbidden("You may no longer manage contacts.".into()),
+            ChangeError::EmailTaken => Self::conflict(
+                Conflict::EmailTaken,
+                "The email address belongs to another person.",
+            ),
+            ChangeError::TooManyContacts(max) => Self::conflict(
+                Conflict::ContactLimit,
+                format!("The support policy allows at most {max} technical contacts per account."),
+            ),
+            ChangeError::LastManager => Self::conflict(
+                Conflict::LastContactManager,
+                "The account must keep at least one contact who can manage contacts.",
+            ),
+            ChangeError::Database(error) => Self::Database(error),
+        }
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge {
+                limit: crate::config::DEFAULT_BODY_BYTES,
+            },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(
                 "The body must be JSON, sent with `Content-Type: application/json`.".into(),
             ),
@@ -297,7 +257,7 @@ mod tests {
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
 
-    use super::{ApiError, PROBLEM_TYPES};
+    use super::ApiError;
 
     #[test]
     fn an_exhausted_pool_is_503_with_retry_after_and_other_database_errors_500() {
@@ -310,13 +270,5 @@ mod tests {
         );
         let broken = ApiError::Database(sqlx::Error::RowNotFound).into_response();
         assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    }
-
-    #[test]
-    fn every_problem_type_has_its_own_slug() {
-        let mut slugs: Vec<&str> = PROBLEM_TYPES.iter().map(|(slug, _, _)| *slug).collect();
-        slugs.sort_unstable();
-        slugs.dedup();
-        assert_eq!(slugs.len(), PROBLEM_TYPES.len());
     }
 }

@@ -4,7 +4,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::ApiError;
+/// The budget of a key is spent for this window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request budget is spent; it refills in {retry_after:?}")]
+pub struct Exhausted {
+    /// When the window ends, at least a second from now (what `Retry-After` can say).
+    pub retry_after: Duration,
+}
 
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -31,14 +37,14 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request for `key`; past the budget, a 429 that says when to retry.
-    pub fn check(&self, key: &str) -> Result<(), ApiError> {
+    /// Counts one request for `key`; past the budget, when to retry.
+    pub fn check(&self, key: &str) -> Result<(), Exhausted> {
         self.check_once(key, None)
     }
 
     /// Like [`check`](Self::check), but a request carrying a `token` (its idempotency key)
     /// already counted in this window passes without counting again.
-    pub fn check_once(&self, key: &str, token: Option<&str>) -> Result<(), ApiError> {
+    pub fn check_once(&self, key: &str, token: Option<&str>) -> Result<(), Exhausted> {
         let now = Instant::now();
         // A poisoned lock only means another request panicked mid-update: the counts are
         // still usable.
@@ -66,8 +72,8 @@ impl RateLimiter {
         }
         if window.count >= self.max {
             let left = self.window.saturating_sub(now.duration_since(window.start));
-            return Err(ApiError::RateLimited {
-                retry_after: left.as_secs().max(1),
+            return Err(Exhausted {
+                retry_after: Duration::from_secs(left.as_secs().max(1)),
             });
         }
         window.count += 1;

@@ -20,7 +20,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";

@@ -3,14 +3,11 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::Response;
-use sha2::{Digest, Sha256};
-use support_rules::{PhoneKind, Policy, PolicyError};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -22,14 +19,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::error::ApiError;
-use crate::rate_limit::RateLimiter;
 use crate::routes;
-use crate::routes::me::PhoneView;
-use crate::routes::tickets::CallNow;
-use crate::spa::{self, Spa};
-
-/// The largest request body the API reads (64 KiB); larger ones are answered with 413.
-pub const BODY_LIMIT: usize = 64 * 1024;
+use crate::spa;
+use crate::state::{AppState, LoadedPolicy, PolicyLoadError};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
@@ -39,119 +31,13 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DbError),
-    #[error("cannot read the policy file {}: {source}", path.display())]
-    PolicyFile {
-        path: std::path::PathBuf,
-        source: io::Error,
-    },
-    #[error("the policy file is not usable: {0}")]
-    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Policy(#[from] PolicyLoadError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
         source: io::Error,
     },
-}
-
-/// What every handler may use.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub limits: Arc<Limiters>,
-    pub spa: Arc<Spa>,
-    pub policy: Arc<LoadedPolicy>,
-}
-
-/// The policy in force, with its JSON form and that form's ETag computed once.
-#[derive(Debug)]
-pub struct LoadedPolicy {
-    pub policy: Policy,
-    pub json: String,
-    pub etag: String,
-}
-
-impl LoadedPolicy {
-    pub fn new(policy: Policy) -> Self {
-        let json = policy.to_json();
-        let digest = hex::encode(Sha256::digest(json.as_bytes()));
-        Self {
-            etag: format!("\"{}\"", &digest[..32]),
-            policy,
-            json,
-        }
-    }
-
-    /// The embedded default, or `file` (`--policy` / `SUPPORT_POLICY`).
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, StartupError> {
-        let policy = match file {
-            None => Policy::embedded_default(),
-            Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| StartupError::PolicyFile {
-                        path: path.to_path_buf(),
-                        source,
-                    })?;
-                Policy::from_toml(&path.display().to_string(), &text)?
-            }
-        };
-        Ok(Self::new(policy))
-    }
-}
-
-#[derive(Debug)]
-pub struct Limiters {
-    pub sign_in_per_email: RateLimiter,
-    pub sign_in_per_ip: RateLimiter,
-    pub tickets_per_person: RateLimiter,
-}
-
-impl AppState {
-    pub fn new(db: Db, settings: &Settings, policy: LoadedPolicy) -> Self {
-        let limits = settings.limits;
-        Self {
-            db,
-            settings: Arc::new(settings.clone()),
-            limits: Arc::new(Limiters {
-                sign_in_per_email: RateLimiter::new(limits.window, limits.sign_in_per_email),
-                sign_in_per_ip: RateLimiter::new(limits.window, limits.sign_in_per_ip),
-                tickets_per_person: RateLimiter::new(limits.window, limits.tickets_per_person),
-            }),
-            spa: Arc::new(Spa::load(&settings.dist)),
-            policy: Arc::new(policy),
-        }
-    }
-
-    /// Whom an urgent incident should call: the country's toll-free number, else the
-    /// policy's first international one.
-    pub fn call_now(&self, country: &str) -> Option<CallNow> {
-        let policy = &self.policy.policy;
-        policy
-            .phone_for_country(country)
-            .or_else(|| {
-                policy
-                    .phone_numbers()
-                    .iter()
-                    .find(|phone| phone.kind == PhoneKind::International)
-            })
-            .map(|phone| CallNow {
-                number: phone.number.clone(),
-                instruction: "Urgent incidents are worked by phone: call this number now and \
-                              give your ticket number."
-                    .to_owned(),
-            })
-    }
-
-    /// The support phone number for a country, from the policy.
-    pub fn phone_for(&self, country: &str) -> Option<PhoneView> {
-        self.policy
-            .policy
-            .phone_for_country(country)
-            .map(|phone| PhoneView {
-                number: phone.number.clone(),
-                toll_free: phone.kind == PhoneKind::TollFree,
-            })
-    }
 }
 
 /// A bound, not yet running server: the port is known before the first request.
@@ -200,7 +86,7 @@ pub fn router(state: AppState) -> Router {
     let api = routes::api()
         .fallback(|| async { ApiError::not_found("There is no API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(state.settings.limits.body_bytes));
     let request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

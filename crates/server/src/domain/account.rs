@@ -1,8 +1,21 @@
 use std::fmt;
 
 use isocountry::CountryCode;
+use support_rules::SupportLevel;
 
 use super::bounded_text;
+
+/// A customer organisation, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub level: SupportLevel,
+    /// The account has a Technical Success Manager.
+    pub tsm: bool,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+}
 
 /// The customer organisation's name.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,17 +1,25 @@
-//! Values that can only hold what is valid, each built by a `parse` that says what is wrong.
-//! Handlers turn raw input into these and never pass raw strings on.
+//! Values that can only hold what is valid, each built by a `parse` that says what is wrong,
+//! and the support rules the server applies to them. Handlers turn raw input into these and
+//! never pass raw strings on. Nothing here knows HTTP: the HTTP layer maps these errors.
 
 mod account;
 mod email;
+mod error;
+mod idempotency;
 mod password;
 mod person;
+mod rejection;
+pub mod rules;
 mod ticket;
 
-pub use account::{AccountName, Country, Level};
+pub use account::{Account, AccountName, Country, Level};
 pub use email::Email;
+pub use error::Invalid;
+pub use idempotency::IdempotencyKey;
 pub use password::Password;
-pub use person::PersonName;
-pub use ticket::{NewTicket, parse_kind};
+pub use person::{ContactFlags, Person, PersonName};
+pub use rejection::RejectionReason;
+pub use ticket::{NewTicket, Ticket, parse_kind};
 
 /// Trims a text field and checks its length in characters.
 pub fn bounded_text(value: &str, what: &str, min: usize, max: usize) -> Result<String, String> {

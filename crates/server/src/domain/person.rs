@@ -15,3 +15,59 @@ impl PersonName {
         &self.0
     }
 }
+
+/// A person of an account, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_contact: bool,
+    pub can_manage_contacts: bool,
+    pub has_password: bool,
+}
+
+/// What a person may do in their account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactFlags {
+    /// A technical contact: their tickets open at once, and they decide the others'.
+    pub is_contact: bool,
+    /// May add, change and remove the account's contacts (only a contact holds it).
+    pub can_manage_contacts: bool,
+}
+
+impl ContactFlags {
+    /// Neither a contact nor a manager: what a removed contact becomes.
+    pub const NONE: ContactFlags = ContactFlags {
+        is_contact: false,
+        can_manage_contacts: false,
+    };
+
+    /// The manage right without being a contact means nothing: it is dropped.
+    pub fn normalized(self) -> Self {
+        Self {
+            is_contact: self.is_contact,
+            can_manage_contacts: self.can_manage_contacts && self.is_contact,
+        }
+    }
+}
+
+impl Person {
+    pub fn flags(&self) -> ContactFlags {
+        ContactFlags {
+            is_contact: self.is_contact,
+            can_manage_contacts: self.can_manage_contacts,
+        }
+    }
+
+    /// Technical contacts approve and reject the tickets of the others.
+    pub fn is_technical_contact(&self) -> bool {
+        self.is_contact
+    }
+
+    /// Only a technical contact who holds the manage right changes the account's contacts.
+    pub fn may_manage_contacts(&self) -> bool {
+        self.is_contact && self.can_manage_contacts
+    }
+}

@@ -1,10 +1,32 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use jiff::Timestamp;
 use serde_json::{Map, Value};
+use support_api::{FieldCode, FieldError, Submitter, TicketStatus};
 use support_rules::{Policy, ServiceId, Severity, TicketKind, TicketType};
 
-use crate::error::{FieldCode, FieldError};
+use super::Invalid;
+
+/// A ticket as stored: its kind, its texts, where it is in its life and who filed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: i64,
+    pub kind: TicketKind,
+    pub subject: String,
+    pub description: String,
+    /// The policy's other fields that were given (environment, impact, ...).
+    pub details: BTreeMap<String, String>,
+    pub language: String,
+    pub status: TicketStatus,
+    pub created_at: Timestamp,
+    /// When the response clock started: at submission, or at approval.
+    pub opened_at: Option<Timestamp>,
+    pub first_response_due: Option<Timestamp>,
+    pub submitter: Submitter,
+    pub decided_at: Option<Timestamp>,
+    pub rejection_reason: Option<String>,
+}
 
 /// A ticket as a person submits it, checked against the policy: the type with its severity
 /// or catalog service, every field the policy's `ticket_fields` name within its length, and a
@@ -24,12 +46,12 @@ const CONTROL_FIELDS: [&str; 4] = ["type", "severity", "service", "language"];
 
 impl NewTicket {
     /// Parses a `POST /api/tickets` body, reporting every field that is wrong at once.
-    pub fn parse(body: &Map<String, Value>, policy: &Policy) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(body: &Map<String, Value>, policy: &Policy) -> Result<Self, Invalid> {
         let mut errors = Vec::new();
         let fields = policy.ticket_fields();
         for key in body.keys() {
             if !CONTROL_FIELDS.contains(&key.as_str()) && !fields.iter().any(|f| &f.id == key) {
-                errors.push(FieldError::coded(
+                errors.push(FieldError::new(
                     FieldCode::NotAllowed,
                     key,
                     "is not a field of a ticket",
@@ -41,7 +63,7 @@ impl NewTicket {
                 None | Some(Value::Null) => None,
                 Some(Value::String(value)) => Some(value.trim().to_owned()),
                 Some(_) => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::WrongType,
                         name,
                         "must be a string",
@@ -64,14 +86,14 @@ impl NewTicket {
         for field in fields {
             match values.get(&field.id) {
                 None if field.required => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::Required,
                         &field.id,
                         "is required",
                     ));
                 }
                 Some(value) if value.chars().count() > field.max_chars as usize => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::TooLong,
                         &field.id,
                         format!("is longer than {} characters", field.max_chars),
@@ -82,7 +104,7 @@ impl NewTicket {
                         .chars()
                         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
                 {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::ControlCharacters,
                         &field.id,
                         "contains control characters",
@@ -99,7 +121,7 @@ impl NewTicket {
         let language = language.unwrap_or_else(|| "en".to_owned());
         if !policy.languages().iter().any(|l| l.code == language) {
             let offered: Vec<&str> = policy.languages().iter().map(|l| l.code.as_str()).collect();
-            errors.push(FieldError::coded(
+            errors.push(FieldError::new(
                 FieldCode::UnknownValue,
                 "language",
                 format!("must be one of {}", offered.join(", ")),
@@ -119,13 +141,13 @@ impl NewTicket {
             _ => {
                 if errors.is_empty() {
                     // The policy made subject or description optional: the API still needs them.
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::Required,
                         "subject",
                         "is required",
                     ));
                 }
-                Err(errors)
+                Err(Invalid(errors))
             }
         }
     }
@@ -142,7 +164,7 @@ pub fn parse_kind(
     let mut errors = Vec::new();
     let kind = match ticket_type.map(TicketType::from_str) {
         None => {
-            errors.push(FieldError::coded(
+            errors.push(FieldError::new(
                 FieldCode::Required,
                 "type",
                 "is required: request, incident or question",
@@ -150,7 +172,7 @@ pub fn parse_kind(
             None
         }
         Some(Err(_)) => {
-            errors.push(FieldError::coded(
+            errors.push(FieldError::new(
                 FieldCode::UnknownValue,
                 "type",
                 "must be request, incident or question",
@@ -174,7 +196,7 @@ fn kind(
 ) -> Option<TicketKind> {
     let unexpected = |errors: &mut Vec<FieldError>, field: &str, value: &Option<String>| {
         if value.is_some() {
-            errors.push(FieldError::coded(
+            errors.push(FieldError::new(
                 FieldCode::NotAllowed,
                 field,
                 format!("does not apply to a {}", ticket_type.key()),
@@ -187,7 +209,7 @@ fn kind(
             match severity.as_deref().map(Severity::from_str) {
                 Some(Ok(severity)) => Some(TicketKind::Incident { severity }),
                 Some(Err(_)) => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::UnknownValue,
                         "severity",
                         "must be urgent, high, normal or low",
@@ -195,7 +217,7 @@ fn kind(
                     None
                 }
                 None => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::Required,
                         "severity",
                         "is required for an incident: urgent, high, normal or low",
@@ -207,7 +229,7 @@ fn kind(
         TicketType::Request => {
             unexpected(errors, "severity", &severity);
             let Some(service) = service else {
-                errors.push(FieldError::coded(
+                errors.push(FieldError::new(
                     FieldCode::Required,
                     "service",
                     "is required for a request: a service of the catalog",
@@ -219,7 +241,7 @@ fn kind(
                     Some(TicketKind::Request { service: id })
                 }
                 _ => {
-                    errors.push(FieldError::coded(
+                    errors.push(FieldError::new(
                         FieldCode::UnknownValue,
                         "service",
                         format!("`{service}` is not a service of the catalog"),
@@ -248,7 +270,7 @@ mod tests {
             panic!("an object")
         };
         NewTicket::parse(&map, &Policy::embedded_default())
-            .map_err(|errors| errors.into_iter().map(|e| (e.field, e.problem)).collect())
+            .map_err(|errors| errors.0.into_iter().map(|e| (e.field, e.problem)).collect())
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! axum's extractors, with their rejections answered as problem+json.
+//! axum's extractors, with their rejections answered as problem+json, and the request headers
+//! the API reads as domain values.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::domain::IdempotencyKey;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A JSON object body: 415 without a JSON content type, 400 when malformed, 413 over the body
 /// limit, 422 when it is not an object or does not fit the expected shape (unknown or missing
@@ -12,15 +16,22 @@ use crate::error::ApiError;
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
-impl<T, S> FromRequest<S> for ApiJson<T>
+impl<T> FromRequest<AppState> for ApiJson<T>
 where
     T: DeserializeOwned,
-    S: Send + Sync,
 {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<Value>::from_request(request, state).await?;
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<Value>::from_request(request, state)
+            .await
+            .map_err(|rejection| match ApiError::from(rejection) {
+                // The rejection does not know the limit in force: the settings do.
+                ApiError::TooLarge { .. } => ApiError::TooLarge {
+                    limit: state.settings.limits.body_bytes,
+                },
+                other => other,
+            })?;
         if !value.is_object() {
             return Err(ApiError::InvalidBody(
                 "The body must be a JSON object.".into(),
@@ -41,3 +52,20 @@ pub struct ApiPath<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
+
+/// The request's `Idempotency-Key`, when it has one; a malformed one is a 422.
+#[derive(Debug)]
+pub struct Idempotency(pub Option<IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(Self(None));
+        };
+        IdempotencyKey::parse(value.as_bytes())
+            .map(|key| Self(Some(key)))
+            .map_err(|problem| ApiError::invalid("Idempotency-Key", &problem))
+    }
+}

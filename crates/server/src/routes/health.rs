@@ -1,12 +1,9 @@
 use axum::Json;
-use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-pub struct Health {
-    status: &'static str,
-}
+use support_api::{Health, HealthStatus};
 
 /// Answers as soon as the server accepts requests.
 pub async fn health() -> Json<Health> {
-    Json(Health { status: "ok" })
+    Json(Health {
+        status: HealthStatus::Ok,
+    })
 }

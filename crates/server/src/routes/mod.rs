@@ -13,7 +13,7 @@ pub mod tickets;
 use axum::Router;
 use axum::routing::{get, patch, post};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every route under `/api/`.
 pub fn api() -> Router<AppState> {

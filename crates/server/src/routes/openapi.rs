@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::error::PROBLEM_TYPES;
+use support_api::ProblemType;
 
 const DOCUMENT: &str = include_str!("../../api/openapi.json");
 
@@ -19,11 +19,9 @@ fn document() -> &'static str {
         let Ok(mut document) = serde_json::from_str::<Value>(DOCUMENT) else {
             return DOCUMENT.to_owned();
         };
-        document["x-problem-types"] = PROBLEM_TYPES
+        document["x-problem-types"] = ProblemType::ALL
             .iter()
-            .map(|(slug, status, title)| {
-                json!({"type": format!("/problems/{slug}"), "status": status, "title": title})
-            })
+            .map(|kind| json!({"type": kind.uri(), "status": kind.status(), "title": kind.title()}))
             .collect();
         document.to_string()
     })

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Does an `If-None-Match` header name this ETag (or `*`)?
 fn matches(if_none_match: &HeaderValue, etag: &str) -> bool {

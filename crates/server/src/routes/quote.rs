@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
-use support_rules::{Quote, QuoteRequest, SupportLevel};
+use support_api::{FieldCode, FieldError, Quote};
+use support_rules::{QuoteRequest, SupportLevel};
 
 use crate::domain::parse_kind;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::routes::extract::ApiQuery;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PARAMETERS: [&str; 6] = ["level", "tsm", "type", "severity", "service", "at"];
 
@@ -26,20 +27,32 @@ pub async fn quote(
         .collect();
     unknown.sort();
     for key in unknown {
-        errors.push(FieldError::new(key, "is not a parameter of a quote"));
+        errors.push(FieldError::new(
+            FieldCode::Invalid,
+            key,
+            "is not a parameter of a quote",
+        ));
     }
     let level = match query.get("level").map(|v| v.parse::<u8>()) {
         Some(Ok(n)) => SupportLevel::try_from(n).ok(),
         _ => None,
     };
     if level.is_none() {
-        errors.push(FieldError::new("level", "must be 1, 2 or 3"));
+        errors.push(FieldError::new(
+            FieldCode::Invalid,
+            "level",
+            "must be 1, 2 or 3",
+        ));
     }
     let tsm = match query.get("tsm").map(String::as_str) {
         None | Some("false" | "0") => false,
         Some("true" | "1") => true,
         Some(_) => {
-            errors.push(FieldError::new("tsm", "must be true or false"));
+            errors.push(FieldError::new(
+                FieldCode::Invalid,
+                "tsm",
+                "must be true or false",
+            ));
             false
         }
     };
@@ -47,6 +60,7 @@ pub async fn quote(
         None => jiff::Timestamp::now(),
         Some(text) => text.parse::<jiff::Timestamp>().unwrap_or_else(|_| {
             errors.push(FieldError::new(
+                FieldCode::Invalid,
                 "at",
                 "must be an instant in RFC 3339 form, such as 2026-12-24T20:00:00Z",
             ));

@@ -5,21 +5,14 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use support_api::Credentials;
 
 use crate::auth;
 use crate::domain::Email;
 use crate::error::ApiError;
 use crate::routes::extract::ApiJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{people, sessions};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Credentials {
-    email: String,
-    password: String,
-}
 
 /// `POST /api/session`: 204 with the session cookie, or 401 for a wrong email or password.
 pub async fn sign_in(
@@ -36,7 +29,7 @@ pub async fn sign_in(
         return Err(ApiError::WrongCredentials);
     }
     state.limits.sign_in_per_email.check(&email.key())?;
-    let found = people::by_email(&state.db.pool, &email).await?;
+    let found = people::by_email(&state.db, &email).await?;
     let (person, hash) = match found {
         Some((person, hash)) => (Some(person), hash),
         None => (None, None),
@@ -57,8 +50,8 @@ pub async fn sign_in(
     let expires = now
         .checked_add(jiff::SignedDuration::try_from(lifetime).unwrap_or_default())
         .unwrap_or(now);
-    sessions::delete_expired(&state.db.writer, now).await?;
-    sessions::create(&state.db.writer, &token_hash, person.id, now, expires).await?;
+    sessions::delete_expired(&state.db, now).await?;
+    sessions::create(&state.db, &token_hash, person.id, now, expires).await?;
     tracing::info!(person = person.id, "signed in");
     let mut headers = HeaderMap::new();
     auth::set_cookie(
@@ -74,7 +67,7 @@ pub async fn sign_out(
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = auth::session_token(&request_headers) {
-        sessions::delete(&state.db.writer, &auth::token_hash(token)).await?;
+        sessions::delete(&state.db, &auth::token_hash(token)).await?;
     }
     let mut headers = HeaderMap::new();
     auth::set_cookie(

@@ -1,30 +1,13 @@
 //! Accounts and the people in them.
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use support_rules::SupportLevel;
 
-use crate::db::{flag, to_micros};
-use crate::domain::{AccountName, Country, Email, Level, PersonName};
-
-#[derive(Debug, Clone)]
-pub struct Account {
-    pub id: i64,
-    pub name: String,
-    pub level: u8,
-    pub tsm: bool,
-    pub country: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Person {
-    pub id: i64,
-    pub account_id: i64,
-    pub email: String,
-    pub name: String,
-    pub is_contact: bool,
-    pub can_manage_contacts: bool,
-    pub has_password: bool,
-}
+use crate::db::{Db, flag, to_micros};
+use crate::domain::{
+    Account, AccountName, ContactFlags, Country, Email, Level, Person, PersonName,
+};
 
 /// The columns [`person_from_row`] reads, of `people p`.
 macro_rules! person_columns {
@@ -34,7 +17,7 @@ macro_rules! person_columns {
     };
 }
 
-pub fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
+fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
     Ok(Person {
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
@@ -54,12 +37,20 @@ fn bool_column(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
     }
 }
 
+/// The CHECK constraint keeps levels to 1-3; anything else is a broken row, not a level 1.
+fn level_column(level: i64) -> Result<SupportLevel, sqlx::Error> {
+    u8::try_from(level)
+        .ok()
+        .and_then(|level| SupportLevel::try_from(level).ok())
+        .ok_or_else(|| sqlx::Error::Decode(format!("no support level {level}").into()))
+}
+
 fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account, sqlx::Error> {
     let column = |name: &str| format!("{prefix}{name}");
     Ok(Account {
         id: row.try_get(column("id").as_str())?,
         name: row.try_get(column("name").as_str())?,
-        level: u8::try_from(row.try_get::<i64, _>(column("level").as_str())?).unwrap_or(1),
+        level: level_column(row.try_get(column("level").as_str())?)?,
         tsm: row.try_get::<i64, _>(column("tsm").as_str())? != 0,
         country: row.try_get(column("country").as_str())?,
     })
@@ -67,7 +58,7 @@ fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account, sqlx::Error> 
 
 /// The person and account of a live session, in one query (every signed-in request runs it).
 pub async fn by_session(
-    pool: &AnyPool,
+    db: &Db,
     token_hash: &str,
     now: jiff::Timestamp,
 ) -> Result<Option<(Person, Account)>, sqlx::Error> {
@@ -83,7 +74,7 @@ pub async fn by_session(
     let row = sqlx::query(sql)
         .bind(token_hash)
         .bind(to_micros(now))
-        .fetch_optional(pool)
+        .fetch_optional(db.reader())
         .await?;
     row.map(|row| {
         // `account_id` is the person's column, the account's own id.
@@ -92,7 +83,8 @@ pub async fn by_session(
     .transpose()
 }
 
-pub async fn person(pool: &AnyPool, id: i64) -> Result<Option<Person>, sqlx::Error> {
+/// A person, read through the writer so that a change about to be made sees the latest flags.
+pub async fn person(db: &Db, id: i64) -> Result<Option<Person>, sqlx::Error> {
     let sql = concat!(
         "SELECT ",
         person_columns!(),
@@ -100,7 +92,7 @@ pub async fn person(pool: &AnyPool, id: i64) -> Result<Option<Person>, sqlx::Err
     );
     sqlx::query(sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db.writer())
         .await?
         .as_ref()
         .map(person_from_row)
@@ -109,7 +101,7 @@ pub async fn person(pool: &AnyPool, id: i64) -> Result<Option<Person>, sqlx::Err
 
 /// The person with this address and their password hash (`None` until one is set).
 pub async fn by_email(
-    pool: &AnyPool,
+    db: &Db,
     email: &Email,
 ) -> Result<Option<(Person, Option<String>)>, sqlx::Error> {
     let sql = concat!(
@@ -119,7 +111,7 @@ pub async fn by_email(
     );
     let row = sqlx::query(sql)
         .bind(email.key())
-        .fetch_optional(pool)
+        .fetch_optional(db.reader())
         .await?;
     row.map(|row| Ok((person_from_row(&row)?, row.try_get("password_hash")?)))
         .transpose()
@@ -155,11 +147,11 @@ fn map_unique(email: &Email) -> impl FnOnce(sqlx::Error) -> AddError + '_ {
 
 /// Creates an account with its first person, a contact who may manage contacts.
 pub async fn create_account(
-    pool: &AnyPool,
+    db: &Db,
     new: NewAccount<'_>,
     now: jiff::Timestamp,
 ) -> Result<(i64, i64), AddError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     let account_id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (name, level, tsm, country, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -190,20 +182,20 @@ pub async fn create_account(
 
 /// Sets a person's password; `false` when no one has this address.
 pub async fn set_password(
-    pool: &AnyPool,
+    db: &Db,
     email: &Email,
     password_hash: &str,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query("UPDATE people SET password_hash = $1 WHERE email_key = $2")
         .bind(password_hash)
         .bind(email.key())
-        .execute(pool)
+        .execute(db.writer())
         .await?;
     Ok(result.rows_affected() == 1)
 }
 
 /// The account's technical contacts, in the order they were added.
-pub async fn contacts(pool: &AnyPool, account_id: i64) -> Result<Vec<Person>, sqlx::Error> {
+pub async fn contacts(db: &Db, account_id: i64) -> Result<Vec<Person>, sqlx::Error> {
     let sql = concat!(
         "SELECT ",
         person_columns!(),
@@ -212,23 +204,18 @@ pub async fn contacts(pool: &AnyPool, account_id: i64) -> Result<Vec<Person>, sq
     );
     sqlx::query(sql)
         .bind(account_id)
-        .fetch_all(pool)
+        .fetch_all(db.reader())
         .await?
         .iter()
         .map(person_from_row)
         .collect()
 }
 
-pub struct Flags {
-    pub is_contact: bool,
-    pub can_manage_contacts: bool,
-}
-
 /// Adds a new person to the account, without a password until one is set
 /// (`support-server admin reset-password`). Serialised with the account's other contact
 /// changes, like [`change_flags`].
 pub async fn add_person(
-    pool: &AnyPool,
+    db: &Db,
     account_id: i64,
     actor_id: i64,
     new: &NewPerson<'_>,
@@ -237,7 +224,7 @@ pub async fn add_person(
 ) -> Result<Person, ChangeError> {
     let NewPerson { email, name, flags } = new;
     let name = name.map_or_else(|| email.local_part().to_owned(), |n| n.as_str().to_owned());
-    let mut tx = pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     lock_for_change(&mut tx, account_id, actor_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
@@ -279,7 +266,7 @@ pub async fn add_person(
 pub struct NewPerson<'a> {
     pub email: &'a Email,
     pub name: Option<&'a PersonName>,
-    pub flags: &'a Flags,
+    pub flags: &'a ContactFlags,
 }
 
 /// What the policy says about an account's contacts.
@@ -352,14 +339,14 @@ pub enum ChangeError {
 /// who can manage contacts. Changes on one account are serialised, and the right of `actor_id`
 /// is checked again inside, so two managers removing each other at once cannot both succeed.
 pub async fn change_flags(
-    pool: &AnyPool,
+    db: &Db,
     account_id: i64,
     actor_id: i64,
     person_id: i64,
-    flags: &Flags,
+    flags: &ContactFlags,
     rules: ContactRules,
 ) -> Result<Person, ChangeError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     lock_for_change(&mut tx, account_id, actor_id).await?;
     let was_contact: Option<i64> =
         sqlx::query_scalar("SELECT is_contact FROM people WHERE id = $1 AND account_id = $2")

@@ -1,32 +1,13 @@
 //! Tickets, and the stored answers of idempotent ticket creations.
 
-use std::collections::BTreeMap;
-
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use support_api::{Submitter, TicketStatus};
+use support_rules::{ServiceId, Severity, TicketKind, TicketType};
 
-use crate::db::{from_micros, is_unique_violation, to_micros};
-
-#[derive(Debug, Clone)]
-pub struct Ticket {
-    pub id: i64,
-    pub kind: String,
-    pub severity: Option<String>,
-    pub service: Option<String>,
-    pub subject: String,
-    pub description: String,
-    pub details: BTreeMap<String, String>,
-    pub language: String,
-    pub status: String,
-    pub created_at: jiff::Timestamp,
-    pub opened_at: Option<jiff::Timestamp>,
-    pub first_response_due: Option<jiff::Timestamp>,
-    pub submitter_id: i64,
-    pub submitter_name: String,
-    pub submitter_email: String,
-    pub decided_at: Option<jiff::Timestamp>,
-    pub rejection_reason: Option<String>,
-}
+use crate::db::{Db, from_micros, is_unique_violation, to_micros};
+use crate::domain::rules::Opening;
+use crate::domain::{IdempotencyKey, NewTicket, Person, RejectionReason, Ticket};
 
 macro_rules! ticket_select {
     () => {
@@ -37,6 +18,50 @@ macro_rules! ticket_select {
     };
 }
 
+fn broken(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("tickets.{column} holds `{value}`").into())
+}
+
+/// The kind of a stored ticket from its `kind`, `severity` and `service` columns.
+fn kind_from_row(row: &AnyRow) -> Result<TicketKind, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let severity: Option<String> = row.try_get("severity")?;
+    let service: Option<String> = row.try_get("service")?;
+    match kind.parse::<TicketType>() {
+        Ok(TicketType::Incident) => {
+            let severity = severity.unwrap_or_default();
+            let severity = severity
+                .parse::<Severity>()
+                .map_err(|_| broken("severity", &severity))?;
+            Ok(TicketKind::Incident { severity })
+        }
+        Ok(TicketType::Request) => {
+            let service = service.unwrap_or_default();
+            let service = service
+                .parse::<ServiceId>()
+                .map_err(|_| broken("service", &service))?;
+            Ok(TicketKind::Request { service })
+        }
+        Ok(TicketType::Question) => Ok(TicketKind::Question),
+        Err(_) => Err(broken("kind", &kind)),
+    }
+}
+
+fn status_from_row(row: &AnyRow) -> Result<TicketStatus, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    TicketStatus::from_key(&status).ok_or_else(|| broken("status", &status))
+}
+
+/// The `kind`, `severity` and `service` columns of a kind.
+fn kind_columns(kind: &TicketKind) -> (&'static str, Option<&'static str>, Option<&str>) {
+    let key = kind.ticket_type().key();
+    match kind {
+        TicketKind::Incident { severity } => (key, Some(severity.key()), None),
+        TicketKind::Request { service } => (key, None, Some(service.as_str())),
+        TicketKind::Question => (key, None, None),
+    }
+}
+
 fn ticket_from_row(row: &AnyRow) -> Result<Ticket, sqlx::Error> {
     let instant = |column: &str| -> Result<Option<jiff::Timestamp>, sqlx::Error> {
         Ok(row.try_get::<Option<i64>, _>(column)?.map(from_micros))
@@ -44,40 +69,57 @@ fn ticket_from_row(row: &AnyRow) -> Result<Ticket, sqlx::Error> {
     let details: String = row.try_get("details")?;
     Ok(Ticket {
         id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        severity: row.try_get("severity")?,
-        service: row.try_get("service")?,
+        kind: kind_from_row(row)?,
         subject: row.try_get("subject")?,
         description: row.try_get("description")?,
         details: serde_json::from_str(&details).unwrap_or_default(),
         language: row.try_get("language")?,
-        status: row.try_get("status")?,
+        status: status_from_row(row)?,
         created_at: from_micros(row.try_get("created_at")?),
         opened_at: instant("opened_at")?,
         first_response_due: instant("first_response_due")?,
-        submitter_id: row.try_get("submitter_id")?,
-        submitter_name: row.try_get("submitter_name")?,
-        submitter_email: row.try_get("submitter_email")?,
+        submitter: Submitter {
+            id: row.try_get("submitter_id")?,
+            name: row.try_get("submitter_name")?,
+            email: row.try_get("submitter_email")?,
+        },
         decided_at: instant("decided_at")?,
         rejection_reason: row.try_get("rejection_reason")?,
     })
 }
 
-/// A ticket about to be stored.
+/// A ticket about to be stored: what was submitted, by whom, when, and how it opens.
 pub struct NewTicketRow<'a> {
     pub account_id: i64,
-    pub submitter_id: i64,
-    pub kind: &'a str,
-    pub severity: Option<&'a str>,
-    pub service: Option<&'a str>,
-    pub subject: &'a str,
-    pub description: &'a str,
-    pub details: &'a BTreeMap<String, String>,
-    pub language: &'a str,
-    pub status: &'a str,
+    pub submitter: &'a Person,
+    pub ticket: &'a NewTicket,
     pub created_at: jiff::Timestamp,
-    pub opened_at: Option<jiff::Timestamp>,
-    pub first_response_due: Option<jiff::Timestamp>,
+    pub opening: Opening,
+}
+
+impl NewTicketRow<'_> {
+    /// The ticket as it reads back once stored as `id`.
+    fn stored(&self, id: i64) -> Ticket {
+        Ticket {
+            id,
+            kind: self.ticket.kind.clone(),
+            subject: self.ticket.subject.clone(),
+            description: self.ticket.description.clone(),
+            details: self.ticket.details.clone(),
+            language: self.ticket.language.clone(),
+            status: self.opening.status,
+            created_at: self.created_at,
+            opened_at: self.opening.opened_at,
+            first_response_due: self.opening.first_response_due,
+            submitter: Submitter {
+                id: self.submitter.id,
+                name: self.submitter.name.clone(),
+                email: self.submitter.email.clone(),
+            },
+            decided_at: None,
+            rejection_reason: None,
+        }
+    }
 }
 
 /// The answer given to the first request with an idempotency key.
@@ -91,7 +133,7 @@ pub struct StoredResponse {
 
 pub struct Idempotency<'a> {
     pub person_id: i64,
-    pub key: &'a str,
+    pub key: &'a IdempotencyKey,
     pub request_hash: &'a str,
 }
 
@@ -103,17 +145,17 @@ pub enum Created {
 }
 
 pub async fn stored_response(
-    pool: &AnyPool,
+    db: &Db,
     person_id: i64,
-    key: &str,
+    key: &IdempotencyKey,
 ) -> Result<Option<StoredResponse>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT request_hash, response_status, response_body, response_location \
          FROM idempotency_keys WHERE person_id = $1 AND idempotency_key = $2",
     )
     .bind(person_id)
-    .bind(key)
-    .fetch_optional(pool)
+    .bind(key.as_str())
+    .fetch_optional(db.reader())
     .await?;
     row.map(|row| {
         Ok(StoredResponse {
@@ -126,38 +168,41 @@ pub async fn stored_response(
     .transpose()
 }
 
-/// Stores a ticket and, in the same transaction, the answer under its idempotency key. When a
+/// Stores a ticket and, in the same transaction, the answer under its idempotency key
+/// (`answer` turns the stored ticket into the body and the location to answer with). When a
 /// concurrent request with the same key committed first, the unique key makes this one roll
 /// back, and its stored answer is returned instead: one ticket, one answer.
 pub async fn create(
-    pool: &AnyPool,
-    ticket: &NewTicketRow<'_>,
+    db: &Db,
+    row: &NewTicketRow<'_>,
     idempotency: Option<&Idempotency<'_>>,
-    answer: impl FnOnce(i64) -> (String, String),
+    answer: impl FnOnce(Ticket) -> (String, String),
 ) -> Result<Created, sqlx::Error> {
-    let details = serde_json::to_string(ticket.details).unwrap_or_else(|_| "{}".to_owned());
-    let mut tx = pool.begin().await?;
+    let ticket = row.ticket;
+    let details = serde_json::to_string(&ticket.details).unwrap_or_else(|_| "{}".to_owned());
+    let (kind, severity, service) = kind_columns(&ticket.kind);
+    let mut tx = db.writer().begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (account_id, submitter_id, kind, severity, service, subject, \
          description, details, language, status, created_at, opened_at, first_response_due) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
-    .bind(ticket.account_id)
-    .bind(ticket.submitter_id)
-    .bind(ticket.kind)
-    .bind(ticket.severity)
-    .bind(ticket.service)
-    .bind(ticket.subject)
-    .bind(ticket.description)
+    .bind(row.account_id)
+    .bind(row.submitter.id)
+    .bind(kind)
+    .bind(severity)
+    .bind(service)
+    .bind(&ticket.subject)
+    .bind(&ticket.description)
     .bind(details)
-    .bind(ticket.language)
-    .bind(ticket.status)
-    .bind(to_micros(ticket.created_at))
-    .bind(ticket.opened_at.map(to_micros))
-    .bind(ticket.first_response_due.map(to_micros))
+    .bind(&ticket.language)
+    .bind(row.opening.status.key())
+    .bind(to_micros(row.created_at))
+    .bind(row.opening.opened_at.map(to_micros))
+    .bind(row.opening.first_response_due.map(to_micros))
     .fetch_one(&mut *tx)
     .await?;
-    let (body, location) = answer(id);
+    let (body, location) = answer(row.stored(id));
     let response = StoredResponse {
         request_hash: idempotency
             .map(|i| i.request_hash.to_owned())
@@ -173,20 +218,20 @@ pub async fn create(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(idempotency.person_id)
-        .bind(idempotency.key)
+        .bind(idempotency.key.as_str())
         .bind(idempotency.request_hash)
         .bind(id)
         .bind(i64::from(response.status))
         .bind(&response.body)
         .bind(&response.location)
-        .bind(to_micros(ticket.created_at))
+        .bind(to_micros(row.created_at))
         .execute(&mut *tx)
         .await;
         match stored {
             Ok(_) => {}
             Err(error) if is_unique_violation(&error) => {
                 tx.rollback().await?;
-                return match stored_response(pool, idempotency.person_id, idempotency.key).await? {
+                return match stored_response(db, idempotency.person_id, idempotency.key).await? {
                     Some(first) => Ok(Created::Replay(first)),
                     None => Err(error),
                 };
@@ -198,7 +243,15 @@ pub async fn create(
     Ok(Created::New(response))
 }
 
-pub async fn find(pool: &AnyPool, account_id: i64, id: i64) -> Result<Option<Ticket>, sqlx::Error> {
+pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<Ticket>, sqlx::Error> {
+    find_in(db.reader(), account_id, id).await
+}
+
+async fn find_in(
+    pool: &sqlx::AnyPool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<Ticket>, sqlx::Error> {
     sqlx::query(concat!(
         ticket_select!(),
         " WHERE t.id = $1 AND t.account_id = $2"
@@ -212,39 +265,73 @@ pub async fn find(pool: &AnyPool, account_id: i64, id: i64) -> Result<Option<Tic
     .transpose()
 }
 
-/// A page of the account's tickets, newest first, and how many there are in all.
-pub async fn page(
-    pool: &AnyPool,
-    account_id: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Ticket>, i64), sqlx::Error> {
-    let tickets = sqlx::query(concat!(
-        ticket_select!(),
-        " WHERE t.account_id = $1 ORDER BY t.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(account_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(ticket_from_row)
-    .collect::<Result<Vec<_>, _>>()?;
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_one(pool)
-        .await?;
-    Ok((tickets, total))
+/// Which of the account's tickets a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub account_id: i64,
+    /// Only the tickets of this status; every ticket when `None`.
+    pub status: Option<TicketStatus>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+const PAGE_OF_STATUS: &str = concat!(
+    ticket_select!(),
+    " WHERE t.account_id = $1 AND t.status = $2 ORDER BY t.id DESC LIMIT $3 OFFSET $4"
+);
+const COUNT_OF_STATUS: &str = "SELECT COUNT(*) FROM tickets WHERE account_id = $1 AND status = $2";
+
+/// A page of the account's tickets (of one status, when asked), newest first, and how many
+/// match in all. Both queries run on the index `(account_id, status, id)` or
+/// `(account_id, id)`.
+pub async fn page(db: &Db, request: PageRequest) -> Result<(Vec<Ticket>, u64), sqlx::Error> {
+    let limit = i64::from(request.limit);
+    let offset = i64::try_from(request.offset).unwrap_or(i64::MAX);
+    let (rows, total): (Vec<AnyRow>, i64) = match request.status {
+        None => (
+            sqlx::query(concat!(
+                ticket_select!(),
+                " WHERE t.account_id = $1 ORDER BY t.id DESC LIMIT $2 OFFSET $3"
+            ))
+            .bind(request.account_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(db.reader())
+            .await?,
+            sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE account_id = $1")
+                .bind(request.account_id)
+                .fetch_one(db.reader())
+                .await?,
+        ),
+        Some(status) => (
+            sqlx::query(PAGE_OF_STATUS)
+                .bind(request.account_id)
+                .bind(status.key())
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(db.reader())
+                .await?,
+            sqlx::query_scalar(COUNT_OF_STATUS)
+                .bind(request.account_id)
+                .bind(status.key())
+                .fetch_one(db.reader())
+                .await?,
+        ),
+    };
+    let tickets = rows
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((tickets, u64::try_from(total).unwrap_or_default()))
 }
 
 pub enum Decision<'a> {
-    /// Opens the ticket; its response clock starts now.
+    /// Opens the ticket; its response clock starts at the decision.
     Approve {
         due: jiff::Timestamp,
     },
     Reject {
-        reason: &'a str,
+        reason: &'a RejectionReason,
     },
 }
 
@@ -253,7 +340,7 @@ pub enum DecideError {
     #[error("no such ticket")]
     NotFound,
     #[error("the ticket is {0}, not pending approval")]
-    NotPending(String),
+    NotPending(TicketStatus),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -261,48 +348,90 @@ pub enum DecideError {
 /// Approves or rejects a pending ticket in one statement, so two contacts deciding at once
 /// cannot both succeed.
 pub async fn decide(
-    pool: &AnyPool,
+    db: &Db,
     account_id: i64,
     id: i64,
     by: i64,
     at: jiff::Timestamp,
     decision: &Decision<'_>,
 ) -> Result<Ticket, DecideError> {
-    let result =
-        match decision {
-            Decision::Approve { due } => {
-                sqlx::query(
-                    "UPDATE tickets SET status = 'open', opened_at = $1, first_response_due = $2, \
-                 decided_by = $3, decided_at = $1 \
-                 WHERE id = $4 AND account_id = $5 AND status = 'pending_approval'",
-                )
-                .bind(to_micros(at))
-                .bind(to_micros(*due))
-                .bind(by)
-                .bind(id)
-                .bind(account_id)
-                .execute(pool)
-                .await?
-            }
-            Decision::Reject { reason } => sqlx::query(
-                "UPDATE tickets SET status = 'rejected', rejection_reason = $1, decided_by = $2, \
-                 decided_at = $3 \
-                 WHERE id = $4 AND account_id = $5 AND status = 'pending_approval'",
+    let pool = db.writer();
+    let result = match decision {
+        Decision::Approve { due } => {
+            sqlx::query(
+                "UPDATE tickets SET status = $1, opened_at = $2, first_response_due = $3, \
+                 decided_by = $4, decided_at = $2 \
+                 WHERE id = $5 AND account_id = $6 AND status = $7",
             )
-            .bind(*reason)
+            .bind(TicketStatus::Open.key())
+            .bind(to_micros(at))
+            .bind(to_micros(*due))
+            .bind(by)
+            .bind(id)
+            .bind(account_id)
+            .bind(TicketStatus::PendingApproval.key())
+            .execute(pool)
+            .await?
+        }
+        Decision::Reject { reason } => {
+            sqlx::query(
+                "UPDATE tickets SET status = $1, rejection_reason = $2, decided_by = $3, \
+                 decided_at = $4 \
+                 WHERE id = $5 AND account_id = $6 AND status = $7",
+            )
+            .bind(TicketStatus::Rejected.key())
+            .bind(reason.as_str())
             .bind(by)
             .bind(to_micros(at))
             .bind(id)
             .bind(account_id)
+            .bind(TicketStatus::PendingApproval.key())
             .execute(pool)
-            .await?,
-        };
-    let ticket = find(pool, account_id, id)
+            .await?
+        }
+    };
+    let ticket = find_in(pool, account_id, id)
         .await?
         .ok_or(DecideError::NotFound)?;
     if result.rows_affected() == 1 {
         Ok(ticket)
     } else {
         Err(DecideError::NotPending(ticket.status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{COUNT_OF_STATUS, PAGE_OF_STATUS};
+    use crate::db::Db;
+
+    /// What SQLite's planner says it does for `sql`.
+    async fn plan(db: &Db, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .bind(1_i64)
+                .bind("pending_approval")
+                .bind(20_i64)
+                .bind(0_i64)
+                .fetch_all(db.reader())
+                .await
+                .expect("a query plan");
+        rows.into_iter()
+            .map(|(.., detail)| detail)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[tokio::test]
+    async fn a_page_and_the_count_of_one_status_are_read_on_the_status_index_without_sorting() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let db = Db::connect(&format!("sqlite://{}/plan.db", folder.path().display()))
+            .await
+            .expect("a database");
+        for sql in [PAGE_OF_STATUS, COUNT_OF_STATUS] {
+            let plan = plan(&db, sql).await;
+            assert!(plan.contains("tickets_account_status_newest"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "sorted: {plan}");
+        }
     }
 }

@@ -30,7 +30,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_me_describes_the_person(b
     assert_eq!(token.len(), 64, "256 random bits in hex");
     // Only the token's hash is stored.
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_all(&app.db.pool)
+        .fetch_all(app.db.reader())
         .await
         .expect("sessions");
     assert_eq!(stored.len(), 1);
@@ -92,7 +92,7 @@ async fn signing_out_ends_the_session_in_the_database(backend: Backend) {
     let cookie = response.headers()["set-cookie"].to_str().expect("ascii");
     assert!(cookie.contains("Max-Age=0"), "{cookie}");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.db.pool)
+        .fetch_one(app.db.reader())
         .await
         .expect("count");
     assert_eq!(count, 0);
@@ -186,7 +186,7 @@ async fn an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in(backend:
     let seeded = app.create_account("ana@example.com", 3, false, "PT").await;
     let client = app.sign_in(&seeded.email).await;
     sqlx::query("UPDATE sessions SET expires_at = 0")
-        .execute(&app.db.writer)
+        .execute(app.db.writer())
         .await
         .expect("expire");
     problem(
@@ -196,7 +196,7 @@ async fn an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in(backend:
     .await;
     app.sign_in(&seeded.email).await;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.db.pool)
+        .fetch_one(app.db.reader())
         .await
         .expect("count");
     assert_eq!(count, 1, "only the new session is left");

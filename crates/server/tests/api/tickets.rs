@@ -28,7 +28,7 @@ async fn post(
 
 async fn ticket_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
-        .fetch_one(&app.db.pool)
+        .fetch_one(app.db.reader())
         .await
         .expect("count")
 }
@@ -468,7 +468,97 @@ async fn ticket_creation_is_rate_limited_per_person(backend: Backend) {
     assert_eq!(ticket_count(&app).await, 2);
 }
 
+async fn a_pending_ticket_is_listed_by_status_behind_150_newer_open_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let member = app.add_person(&manager, "member@example.com", false).await;
+    let pending: Value = post(&app, &member, None, &incident("low"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(pending["status"], "pending_approval");
+    // Another account's pending ticket is not the first account's match.
+    let other = app.manager().await;
+    let stranger = app.add_person(&other, "stranger@example.com", false).await;
+    assert_eq!(
+        post(&app, &stranger, None, &incident("low")).await.status(),
+        201
+    );
+    for _ in 0..150 {
+        assert_eq!(
+            post(&app, &manager, None, &incident("normal"))
+                .await
+                .status(),
+            201
+        );
+    }
+    let list = |query: &'static str| {
+        let request = manager.get(app.url(&format!("/api/tickets?{query}")));
+        async move {
+            let response = request.send().await.expect("list");
+            assert_eq!(response.status(), 200, "{query}");
+            response.json::<Value>().await.expect("json")
+        }
+    };
+    let page = list("status=pending_approval").await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["tickets"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page["tickets"][0]["id"], pending["id"]);
+    assert_eq!(page["tickets"][0]["status"], "pending_approval");
+    assert!(page["next_page"].is_null());
+    let newest = list("per_page=100").await;
+    assert_eq!(newest["total"], 151, "without a status every ticket counts");
+    assert!(
+        newest["tickets"]
+            .as_array()
+            .expect("tickets")
+            .iter()
+            .all(|t| t["id"] != pending["id"]),
+        "the newest 100 hide the pending ticket"
+    );
+    let open = list("status=open&per_page=100&page=2").await;
+    assert_eq!(open["total"], 150);
+    assert_eq!(open["tickets"].as_array().map(Vec::len), Some(50));
+    assert!(
+        open["tickets"]
+            .as_array()
+            .expect("tickets")
+            .iter()
+            .all(|t| t["status"] == "open")
+    );
+    assert!(open["next_page"].is_null());
+    let rejected = list("status=rejected").await;
+    assert_eq!(rejected["total"], 0);
+    assert_eq!(rejected["tickets"], json!([]));
+}
+
+async fn an_unknown_status_is_422_naming_the_status_parameter(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    for query in [
+        "status=solved",
+        "status=",
+        "status=OPEN",
+        "status=open&status=rejected",
+    ] {
+        let response = manager
+            .get(app.url(&format!("/api/tickets?{query}")))
+            .send()
+            .await
+            .expect("list");
+        let body = problem(response, 422).await;
+        assert_eq!(body["type"], "/problems/validation", "{query}");
+        if query != "status=open&status=rejected" {
+            assert_eq!(body["errors"][0]["field"], "status", "{query}");
+            assert_eq!(body["errors"][0]["code"], "unknown_value", "{query}");
+        }
+    }
+}
+
 on_both!(
+    a_pending_ticket_is_listed_by_status_behind_150_newer_open_ones,
+    an_unknown_status_is_422_naming_the_status_parameter,
     a_contacts_ticket_opens_with_the_rules_deadline_at_the_instant_received,
     an_urgent_incident_says_to_call_the_accounts_country_number,
     requests_need_a_catalog_service_and_questions_neither,

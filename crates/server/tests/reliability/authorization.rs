@@ -71,6 +71,11 @@ fn table() -> Vec<Row> {
         row(Method::GET, "/api/openapi.json", [200, 200, 200, 200, 200]),
         row(Method::GET, "/api/me", [401, 200, 200, 200, 200]),
         row(Method::GET, "/api/tickets", [401, 200, 200, 200, 200]),
+        row(
+            Method::GET,
+            "/api/tickets?status=pending_approval",
+            [401, 200, 200, 200, 200],
+        ),
         Row {
             body: Some(Box::new(|actor| incident(&format!("matrix-{actor}")))),
             ..row(Method::POST, "/api/tickets", [401, 201, 201, 201, 201])

@@ -534,6 +534,51 @@ fn sign_in_cases() -> Vec<Case> {
     cases
 }
 
+/// `GET /api/tickets?status=`: anything but one known status is a 422 naming `status`,
+/// never a 500 and never a query of its own; without a session the answer is 401 first.
+fn status_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (label, query) in [
+        ("an unknown status", "status=solved"),
+        ("an empty status", "status="),
+        ("a status in capitals", "status=OPEN"),
+        ("a status with a space", "status=open%20"),
+        ("a number", "status=1"),
+        ("a repeated status", "status=open&status=rejected"),
+        ("a repeated equal status", "status=open&status=open"),
+        ("a bracketed name", "status[]=open"),
+        ("SQL", "status=open%27%20OR%20%271%27=%271"),
+        (
+            "SQL that drops",
+            "status=open%27;%20DROP%20TABLE%20tickets;%20--",
+        ),
+        ("a NUL", "status=open%00"),
+        ("bytes that are not UTF-8", "status=%ff%fe"),
+        ("markup", "status=%3Cscript%3Ealert(1)%3C/script%3E"),
+        ("a long status", &*format!("status={}", "o".repeat(10_000))),
+    ] {
+        cases.push(
+            Case::new(
+                format!("list tickets with {label}"),
+                Method::GET,
+                format!("/api/tickets?{query}"),
+                Who::Manager,
+            )
+            .expect(422, "validation"),
+        );
+    }
+    cases.push(
+        Case::new(
+            "list tickets of an unknown status without a session",
+            Method::GET,
+            "/api/tickets?status=solved",
+            Who::Anonymous,
+        )
+        .expect(401, "not-signed-in"),
+    );
+    cases
+}
+
 fn quote_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let quote = |name: String, query: &str| {
@@ -1022,6 +1067,7 @@ async fn hostile_requests_get_their_documented_problem_and_change_nothing(backen
         .into_iter()
         .chain(sign_in_cases())
         .chain(quote_cases())
+        .chain(status_cases())
         .chain(path_cases(&fixture))
         .chain(session_cases())
         .collect();

@@ -57,7 +57,8 @@ impl Database {
         Db::connect(&self.url)
             .await
             .expect("open the database")
-            .pool
+            .reader()
+            .clone()
     }
 }
 

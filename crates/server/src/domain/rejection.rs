@@ -1,0 +1,37 @@
+use super::bounded_text;
+
+/// Why a technical contact refused a ticket: 1 to 2000 characters, trimmed, no control
+/// characters other than line breaks and tabs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionReason(String);
+
+impl RejectionReason {
+    pub const MAX_LENGTH: usize = 2000;
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        bounded_text(value, "a reason", 1, Self::MAX_LENGTH).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RejectionReason;
+
+    #[test]
+    fn a_reason_is_trimmed_and_must_hold_1_to_2000_characters() {
+        assert_eq!(
+            RejectionReason::parse("  a duplicate\n")
+                .expect("valid")
+                .as_str(),
+            "a duplicate"
+        );
+        assert!(RejectionReason::parse(" ").is_err());
+        assert!(RejectionReason::parse(&"é".repeat(2000)).is_ok());
+        assert!(RejectionReason::parse(&"é".repeat(2001)).is_err());
+        assert!(RejectionReason::parse("bell\u{7}").is_err());
+    }
+}
