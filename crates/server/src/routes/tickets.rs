@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use support_api::{FieldCode, FieldError, Rejection, TicketPage, TicketStatus};
 
 use crate::auth::{Contact, SignedIn};
-use crate::domain::{RejectionReason, Ticket};
+use crate::domain::{Invalid, RejectionReason, Ticket};
 use crate::error::ApiError;
 use crate::routes::extract::{ApiJson, ApiPath, ApiQuery, Idempotency};
 use crate::service::tickets::{self as service, Submitted};
@@ -200,7 +200,7 @@ pub async fn reject(
     ApiJson(rejection): ApiJson<Rejection>,
 ) -> Result<Json<support_api::Ticket>, ApiError> {
     let reason = RejectionReason::parse(&rejection.reason)
-        .map_err(|problem| ApiError::invalid("reason", &problem))?;
+        .map_err(|problem| Invalid::named("reason", problem))?;
     let ticket = service::reject(&state, &contact.person, &contact.account, id, &reason).await?;
     Ok(Json(ticket.into()))
 }
