@@ -29,8 +29,11 @@ pub enum AdminError {
     Database(#[from] sqlx::Error),
 }
 
-fn invalid(field: &'static str) -> impl FnOnce(String) -> AdminError {
-    move |problem| AdminError::Invalid { field, problem }
+fn invalid<P: std::fmt::Display>(field: &'static str) -> impl FnOnce(P) -> AdminError {
+    move |problem| AdminError::Invalid {
+        field,
+        problem: problem.to_string(),
+    }
 }
 
 /// The first line of `input`, without its line ending.

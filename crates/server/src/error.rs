@@ -16,6 +16,7 @@ use support_api::{FieldCode, FieldError, Problem, ProblemType};
 use crate::domain::Invalid;
 use crate::domain::rules::NotDelegable;
 use crate::rate_limit::Exhausted;
+use crate::service::tickets::{DecisionError, SubmitError};
 use crate::store::people::ChangeError;
 use crate::store::tickets::DecideError;
 
@@ -187,6 +188,30 @@ impl From<NotDelegable> for ApiError {
         Self::Forbidden(
             "The support policy does not let contacts grant the right to manage contacts.".into(),
         )
+    }
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(error: SubmitError) -> Self {
+        match error {
+            SubmitError::Invalid(invalid) => invalid.into(),
+            SubmitError::KeyReused => Self::conflict(
+                Conflict::IdempotencyKeyReused,
+                "This Idempotency-Key was used with a different request; use a new key for a new ticket.",
+            ),
+            SubmitError::RateLimited(exhausted) => exhausted.into(),
+            SubmitError::Quote(error) => Self::Internal(format!("quote: {error}")),
+            SubmitError::Database(error) => Self::Database(error),
+        }
+    }
+}
+
+impl From<DecisionError> for ApiError {
+    fn from(error: DecisionError) -> Self {
+        match error {
+            DecisionError::Decide(error) => error.into(),
+            DecisionError::Quote(error) => Self::Internal(format!("quote: {error}")),
+        }
     }
 }
 

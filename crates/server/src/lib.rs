@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod rate_limit;
 pub mod routes;
+pub mod service;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -3,7 +3,7 @@ use std::fmt;
 use isocountry::CountryCode;
 use support_rules::SupportLevel;
 
-use super::bounded_text;
+use super::{FieldProblem, bounded_text};
 
 /// A customer organisation, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +24,8 @@ pub struct AccountName(String);
 impl AccountName {
     pub const MAX_LENGTH: usize = 200;
 
-    pub fn parse(value: &str) -> Result<Self, String> {
-        bounded_text(value, "an account name", 1, Self::MAX_LENGTH).map(Self)
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
+        bounded_text(value, "an account name", Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

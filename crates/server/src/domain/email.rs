@@ -1,5 +1,9 @@
 use std::fmt;
 
+use support_api::FieldCode;
+
+use super::FieldProblem;
+
 /// An email address of any domain, as the person typed it (trimmed). Two addresses that differ
 /// only in letter case are the same person: [`Email::key`] is what is unique.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,19 +12,34 @@ pub struct Email(String);
 impl Email {
     pub const MAX_LENGTH: usize = 254;
 
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
         let value = value.trim();
         if value.is_empty() {
-            return Err("an email address is required".into());
+            return Err(FieldProblem::new(
+                FieldCode::Required,
+                "an email address is required",
+            ));
         }
         if value.len() > Self::MAX_LENGTH {
-            return Err(format!(
-                "an email address has at most {} characters",
-                Self::MAX_LENGTH
+            return Err(FieldProblem::new(
+                FieldCode::TooLong,
+                format!(
+                    "an email address has at most {} characters",
+                    Self::MAX_LENGTH
+                ),
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(FieldProblem::new(
+                FieldCode::ControlCharacters,
+                "an email address contains control characters",
             ));
         }
         let Some((local, domain)) = value.rsplit_once('@') else {
-            return Err("an email address needs an @".into());
+            return Err(FieldProblem::new(
+                FieldCode::Invalid,
+                "an email address needs an @",
+            ));
         };
         let well_formed = !local.is_empty()
             && !domain.is_empty()
@@ -28,9 +47,12 @@ impl Email {
             && !domain.ends_with('.')
             && domain.contains('.')
             && !domain.contains("..")
-            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !value.chars().any(char::is_whitespace);
         if !well_formed {
-            return Err("this is not an email address (name@example.com)".into());
+            return Err(FieldProblem::new(
+                FieldCode::Invalid,
+                "this is not an email address (name@example.com)",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -58,6 +80,8 @@ impl fmt::Display for Email {
 
 #[cfg(test)]
 mod tests {
+    use support_api::FieldCode;
+
     use super::Email;
 
     #[test]
@@ -80,5 +104,21 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn each_refusal_carries_its_kind() {
+        let code = |value: &str| Email::parse(value).map(|_| ()).map_err(|e| e.code);
+        assert_eq!(code("  "), Err(FieldCode::Required));
+        assert_eq!(
+            code(&format!("{}@example.com", "x".repeat(250))),
+            Err(FieldCode::TooLong)
+        );
+        assert_eq!(
+            code("ana@exa\u{0}mple.com"),
+            Err(FieldCode::ControlCharacters)
+        );
+        assert_eq!(code("ana"), Err(FieldCode::Invalid));
+        assert_eq!(code("a b@example.com"), Err(FieldCode::Invalid));
     }
 }

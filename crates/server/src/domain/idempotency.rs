@@ -1,5 +1,9 @@
 use std::fmt;
 
+use support_api::FieldCode;
+
+use super::FieldProblem;
+
 /// The `Idempotency-Key` of a request: 1 to 255 visible ASCII characters (surrounding spaces
 /// trimmed). The same key from the same person names one ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9,19 +13,20 @@ impl IdempotencyKey {
     pub const MAX_LENGTH: usize = 255;
 
     /// The header's raw bytes: a value that is not visible ASCII is refused, not guessed at.
-    pub fn parse(value: &[u8]) -> Result<Self, String> {
-        let key = std::str::from_utf8(value).unwrap_or_default().trim();
-        let valid = !key.is_empty()
-            && key.len() <= Self::MAX_LENGTH
-            && key.bytes().all(|b| b.is_ascii_graphic());
-        if valid {
-            Ok(Self(key.to_owned()))
-        } else {
-            Err(format!(
-                "must be 1 to {} visible ASCII characters",
-                Self::MAX_LENGTH
-            ))
-        }
+    pub fn parse(value: &[u8]) -> Result<Self, FieldProblem> {
+        let code = match std::str::from_utf8(value).map(str::trim) {
+            Ok("") => FieldCode::Required,
+            Ok(key) if key.len() > Self::MAX_LENGTH => FieldCode::TooLong,
+            Ok(key) if key.chars().any(char::is_control) => FieldCode::ControlCharacters,
+            Ok(key) if key.bytes().all(|b| b.is_ascii_graphic()) => {
+                return Ok(Self(key.to_owned()));
+            }
+            _ => FieldCode::Invalid,
+        };
+        Err(FieldProblem::new(
+            code,
+            format!("must be 1 to {} visible ASCII characters", Self::MAX_LENGTH),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -37,6 +42,8 @@ impl fmt::Display for IdempotencyKey {
 
 #[cfg(test)]
 mod tests {
+    use support_api::FieldCode;
+
     use super::IdempotencyKey;
 
     #[test]
@@ -55,5 +62,15 @@ mod tests {
         ] {
             assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn each_refused_key_carries_its_kind() {
+        let code = |value: &[u8]| IdempotencyKey::parse(value).map(|_| ()).map_err(|e| e.code);
+        assert_eq!(code(b"  "), Err(FieldCode::Required));
+        assert_eq!(code(&[b'k'; 256]), Err(FieldCode::TooLong));
+        assert_eq!(code(b"ke\ty"), Err(FieldCode::ControlCharacters));
+        assert_eq!(code(b"two words"), Err(FieldCode::Invalid));
+        assert_eq!(code("clé".as_bytes()), Err(FieldCode::Invalid));
     }
 }

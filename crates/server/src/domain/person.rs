@@ -1,4 +1,4 @@
-use super::bounded_text;
+use super::{FieldProblem, bounded_text};
 
 /// How a person is shown to the others of the account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -7,8 +7,8 @@ pub struct PersonName(String);
 impl PersonName {
     pub const MAX_LENGTH: usize = 120;
 
-    pub fn parse(value: &str) -> Result<Self, String> {
-        bounded_text(value, "a name", 1, Self::MAX_LENGTH).map(Self)
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
+        bounded_text(value, "a name", Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,4 +1,4 @@
-use super::bounded_text;
+use super::{FieldProblem, bounded_text};
 
 /// Why a technical contact refused a ticket: 1 to 2000 characters, trimmed, no control
 /// characters other than line breaks and tabs.
@@ -8,8 +8,8 @@ pub struct RejectionReason(String);
 impl RejectionReason {
     pub const MAX_LENGTH: usize = 2000;
 
-    pub fn parse(value: &str) -> Result<Self, String> {
-        bounded_text(value, "a reason", 1, Self::MAX_LENGTH).map(Self)
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
+        bounded_text(value, "a reason", Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -19,6 +19,8 @@ impl RejectionReason {
 
 #[cfg(test)]
 mod tests {
+    use support_api::FieldCode;
+
     use super::RejectionReason;
 
     #[test]
@@ -33,5 +35,17 @@ mod tests {
         assert!(RejectionReason::parse(&"é".repeat(2000)).is_ok());
         assert!(RejectionReason::parse(&"é".repeat(2001)).is_err());
         assert!(RejectionReason::parse("bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn an_empty_reason_is_required_and_a_long_one_too_long() {
+        let code = |value: &str| {
+            RejectionReason::parse(value)
+                .map(|_| ())
+                .map_err(|e| e.code)
+        };
+        assert_eq!(code(" "), Err(FieldCode::Required));
+        assert_eq!(code(&"é".repeat(2001)), Err(FieldCode::TooLong));
+        assert_eq!(code("a\u{0}b"), Err(FieldCode::ControlCharacters));
     }
 }

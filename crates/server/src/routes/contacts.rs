@@ -6,11 +6,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use support_api::{Contact, ContactChange, ContactList, FieldCode, FieldError, NewContact};
+use support_api::{Contact, ContactChange, ContactList, NewContact};
 
 use crate::auth::{ContactManager, SignedIn};
 use crate::domain::rules::check_delegation;
-use crate::domain::{ContactFlags, Email, Person, PersonName};
+use crate::domain::{ContactFlags, Email, Invalid, Person, PersonName};
 use crate::error::{ApiError, Conflict};
 use crate::routes::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -49,11 +49,9 @@ fn parse_new(new: &NewContact) -> Result<(Email, Option<PersonName>), ApiError> 
         (email, name) => {
             let errors = [("email", email.err()), ("name", name.err())]
                 .into_iter()
-                .filter_map(|(field, problem)| {
-                    problem.map(|p| FieldError::new(FieldCode::Invalid, field, p))
-                })
+                .filter_map(|(field, problem)| problem.map(|p| p.named(field)))
                 .collect();
-            Err(ApiError::Invalid(errors))
+            Err(Invalid(errors).into())
         }
     }
 }

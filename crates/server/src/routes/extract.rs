@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::domain::IdempotencyKey;
+use crate::domain::{IdempotencyKey, Invalid};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -66,6 +66,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
         };
         IdempotencyKey::parse(value.as_bytes())
             .map(|key| Self(Some(key)))
-            .map_err(|problem| ApiError::invalid("Idempotency-Key", &problem))
+            .map_err(|problem| Invalid::named("Idempotency-Key", problem).into())
     }
 }

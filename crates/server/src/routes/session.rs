@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use support_api::Credentials;
 
 use crate::auth;
-use crate::domain::Email;
+use crate::domain::{Email, Invalid};
 use crate::error::ApiError;
 use crate::routes::extract::ApiJson;
 use crate::state::AppState;
@@ -24,7 +24,8 @@ pub async fn sign_in(
         .limits
         .sign_in_per_ip
         .check(&client.ip().to_string())?;
-    let email = Email::parse(&credentials.email).map_err(|p| ApiError::invalid("email", &p))?;
+    let email =
+        Email::parse(&credentials.email).map_err(|problem| Invalid::named("email", problem))?;
     if credentials.password.is_empty() || credentials.password.len() > 1024 {
         return Err(ApiError::WrongCredentials);
     }

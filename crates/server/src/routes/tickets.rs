@@ -6,19 +6,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
-use support_api::{CreatedTicket, FieldCode, FieldError, Rejection, TicketPage, TicketStatus};
-use support_rules::QuoteError;
+use support_api::{FieldCode, FieldError, Rejection, TicketPage, TicketStatus};
 
 use crate::auth::{Contact, SignedIn};
-use crate::domain::rules::{self, Opening};
-use crate::domain::{NewTicket, RejectionReason, Ticket};
-use crate::error::{ApiError, Conflict};
+use crate::domain::{Invalid, RejectionReason, Ticket};
+use crate::error::ApiError;
 use crate::routes::extract::{ApiJson, ApiPath, ApiQuery, Idempotency};
+use crate::service::tickets::{self as service, Submitted};
 use crate::state::AppState;
-use crate::store::tickets::{
-    self, Created, Decision, Idempotency as StoredKey, NewTicketRow, PageRequest, StoredResponse,
-};
+use crate::store::tickets::{self, PageRequest};
 
 impl From<Ticket> for support_api::Ticket {
     fn from(t: Ticket) -> Self {
@@ -49,22 +45,7 @@ impl From<Ticket> for support_api::Ticket {
     }
 }
 
-fn quote_failed(error: QuoteError) -> ApiError {
-    ApiError::Internal(format!("quote: {error}"))
-}
-
-/// The stored answer to a request with this key, unless the key came with another body.
-fn replay(first: StoredResponse, request_hash: &str) -> Result<Response, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(ApiError::conflict(
-            Conflict::IdempotencyKeyReused,
-            "This Idempotency-Key was used with a different request; use a new key for a new ticket.",
-        ));
-    }
-    Ok(stored_answer(first))
-}
-
-fn stored_answer(answer: StoredResponse) -> Response {
+fn stored_answer(answer: Submitted) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::CREATED);
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -84,57 +65,8 @@ pub async fn create(
     Idempotency(key): Idempotency,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    // The deadline counts from the instant the server received the ticket.
-    let received = crate::db::now();
-    let request_hash = hex::encode(Sha256::digest(
-        serde_json::to_vec(&body).unwrap_or_default(),
-    ));
-    if let Some(key) = &key
-        && let Some(first) = tickets::stored_response(&state.db, person.id, key).await?
-    {
-        return replay(first, &request_hash);
-    }
-    let policy = &state.policy.policy;
-    let ticket = NewTicket::parse(&body, policy)?;
-    // Retries with the same key (even concurrent twins of a request still in flight) count
-    // once against the budget.
-    state
-        .limits
-        .tickets_per_person
-        .check_once(&person.id.to_string(), key.as_ref().map(|k| k.as_str()))?;
-    let opening = Opening::of_new_ticket(policy, &person, &account, &ticket.kind, received)
-        .map_err(quote_failed)?;
-    let call_now = rules::call_now(policy, &ticket.kind, &account.country);
-    let row = NewTicketRow {
-        account_id: account.id,
-        submitter: &person,
-        ticket: &ticket,
-        created_at: received,
-        opening,
-    };
-    let stored_key = key.as_ref().map(|key| StoredKey {
-        person_id: person.id,
-        key,
-        request_hash: &request_hash,
-    });
-    let answer = |ticket: Ticket| {
-        let location = format!("/api/tickets/{}", ticket.id);
-        let created = CreatedTicket {
-            ticket: ticket.into(),
-            call_now,
-        };
-        (
-            serde_json::to_string(&created).unwrap_or_default(),
-            location,
-        )
-    };
-    match tickets::create(&state.db, &row, stored_key.as_ref(), answer).await? {
-        Created::New(answer) => {
-            tracing::info!(person = person.id, status = %opening.status, location = %answer.location, "ticket created");
-            Ok(stored_answer(answer))
-        }
-        Created::Replay(first) => replay(first, &request_hash),
-    }
+    let submitted = service::submit(&state, &person, &account, key.as_ref(), &body).await?;
+    Ok(stored_answer(submitted))
 }
 
 /// `GET /api/tickets`'s query, as sent: each member is checked by [`PageQuery::parse`] so that
@@ -256,22 +188,7 @@ pub async fn approve(
     Contact(contact): Contact,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<support_api::Ticket>, ApiError> {
-    let ticket = tickets::find(&state.db, contact.account.id, id)
-        .await?
-        .ok_or_else(ApiError::no_such_ticket)?;
-    let now = crate::db::now();
-    let due = rules::first_response_due(&state.policy.policy, &contact.account, &ticket.kind, now)
-        .map_err(quote_failed)?;
-    let ticket = tickets::decide(
-        &state.db,
-        contact.account.id,
-        id,
-        contact.person.id,
-        now,
-        &Decision::Approve { due },
-    )
-    .await?;
-    tracing::info!(ticket = id, by = contact.person.id, "ticket approved");
+    let ticket = service::approve(&state, &contact.person, &contact.account, id).await?;
     Ok(Json(ticket.into()))
 }
 
@@ -283,16 +200,7 @@ pub async fn reject(
     ApiJson(rejection): ApiJson<Rejection>,
 ) -> Result<Json<support_api::Ticket>, ApiError> {
     let reason = RejectionReason::parse(&rejection.reason)
-        .map_err(|problem| ApiError::invalid("reason", &problem))?;
-    let ticket = tickets::decide(
-        &state.db,
-        contact.account.id,
-        id,
-        contact.person.id,
-        crate::db::now(),
-        &Decision::Reject { reason: &reason },
-    )
-    .await?;
-    tracing::info!(ticket = id, by = contact.person.id, "ticket rejected");
+        .map_err(|problem| Invalid::named("reason", problem))?;
+    let ticket = service::reject(&state, &contact.person, &contact.account, id, &reason).await?;
     Ok(Json(ticket.into()))
 }

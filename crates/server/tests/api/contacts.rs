@@ -227,13 +227,13 @@ async fn a_bad_contact_is_422_with_the_field(backend: Backend) {
         422,
     )
     .await;
-    let fields: Vec<&str> = body["errors"]
+    let fields: Vec<(&str, &str)> = body["errors"]
         .as_array()
         .expect("errors")
         .iter()
-        .filter_map(|e| e["field"].as_str())
+        .filter_map(|e| Some((e["field"].as_str()?, e["code"].as_str()?)))
         .collect();
-    assert_eq!(fields, ["email", "name"]);
+    assert_eq!(fields, [("email", "invalid"), ("name", "required")]);
     problem(
         manager
             .patch(app.url("/api/contacts/not-a-number"))

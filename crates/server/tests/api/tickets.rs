@@ -271,6 +271,19 @@ async fn a_rejection_needs_a_reason(backend: Backend) {
     )
     .await;
     assert_eq!(body["errors"][0]["field"], "reason");
+    assert_eq!(body["errors"][0]["code"], "required");
+    let body = problem(
+        manager
+            .post(&url)
+            .json(&json!({"reason": "r".repeat(2001)}))
+            .send()
+            .await
+            .expect("reject"),
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "reason");
+    assert_eq!(body["errors"][0]["code"], "too_long");
     problem(manager.post(&url).send().await.expect("reject"), 415).await;
     let response = manager
         .post(&url)
@@ -406,7 +419,7 @@ async fn the_same_idempotency_key_returns_the_first_answer_and_never_a_second_ti
         201
     );
     assert_eq!(ticket_count(&app).await, 2);
-    problem(
+    let body = problem(
         post(
             &app,
             &manager,
@@ -417,6 +430,9 @@ async fn the_same_idempotency_key_returns_the_first_answer_and_never_a_second_ti
         422,
     )
     .await;
+    assert_eq!(body["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(body["errors"][0]["code"], "invalid");
+    assert_eq!(ticket_count(&app).await, 2);
 }
 
 async fn fifty_concurrent_retries_with_one_key_make_exactly_one_ticket(backend: Backend) {

@@ -28,6 +28,8 @@ struct Case {
     body: Option<Vec<u8>>,
     status: u16,
     problem: &'static str,
+    /// A `(field, code)` the validation problem's `errors` must hold.
+    field_code: Option<(&'static str, &'static str)>,
 }
 
 impl Case {
@@ -42,6 +44,7 @@ impl Case {
             body: None,
             status: 0,
             problem: "",
+            field_code: None,
         }
     }
 
@@ -66,6 +69,13 @@ impl Case {
         self.status = status;
         self.problem = problem;
         self
+    }
+
+    /// A 422 validation problem that names `field` with `code`.
+    fn invalid(self, field: &'static str, code: &'static str) -> Case {
+        let mut case = self.expect(422, "validation");
+        case.field_code = Some((field, code));
+        case
     }
 }
 
@@ -399,14 +409,14 @@ fn ticket_cases() -> Vec<Case> {
         cases.push(post_ticket(format!("the body {body}"), body).expect(422, "validation"));
     }
     // Idempotency keys that are not 1 to 255 visible ASCII characters.
-    for key in [
-        &b""[..],
-        b" ",
-        b"a b",
-        b"ke\ty",
-        b"\xc3\xa9",
-        b"'; DROP TABLE tickets; --",
-        "k".repeat(256).leak().as_bytes(),
+    for (key, code) in [
+        (&b""[..], "required"),
+        (b" ", "required"),
+        (b"a b", "invalid"),
+        (b"ke\ty", "control_characters"),
+        (b"\xc3\xa9", "invalid"),
+        (b"'; DROP TABLE tickets; --", "invalid"),
+        ("k".repeat(256).leak().as_bytes(), "too_long"),
     ] {
         cases.push(
             post_ticket(
@@ -414,7 +424,7 @@ fn ticket_cases() -> Vec<Case> {
                 valid.clone(),
             )
             .header("idempotency-key", key)
-            .expect(422, "validation"),
+            .invalid("Idempotency-Key", code),
         );
     }
     cases
@@ -459,23 +469,26 @@ fn sign_in_cases() -> Vec<Case> {
             sign_in_case(format!("sign-in {body}"), body.to_string()).expect(422, "validation"),
         );
     }
-    for email in [
-        "",
-        "ana",
-        "' OR '1'='1",
-        "<script>@x",
-        "a@b",
-        "a b@example.com",
-        "boss-a@example.com' OR '1'='1",
-        "ana@exa\u{0}mple.com",
-        format!("{}@example.com", "x".repeat(300)).leak(),
+    for (email, code) in [
+        ("", "required"),
+        ("ana", "invalid"),
+        ("' OR '1'='1", "invalid"),
+        ("<script>@x", "invalid"),
+        ("a@b", "invalid"),
+        ("a b@example.com", "invalid"),
+        ("boss-a@example.com' OR '1'='1", "invalid"),
+        ("ana@exa\u{0}mple.com", "control_characters"),
+        (
+            format!("{}@example.com", "x".repeat(300)).leak(),
+            "too_long",
+        ),
     ] {
         cases.push(
             sign_in_case(
                 format!("sign-in email {email:.30?}"),
                 with(credentials.clone(), "email", json!(email)),
             )
-            .expect(422, "validation"),
+            .invalid("email", code),
         );
     }
     for (label, email, password) in [
@@ -739,30 +752,39 @@ fn path_cases(fixture: &Fixture) -> Vec<Case> {
     }
     let own = fixture.own_ticket;
     let reject = format!("/api/tickets/{own}/reject");
+    let reject_with = |label: &str, body: String| {
+        Case::new(
+            format!("reject with {label}"),
+            Method::POST,
+            reject.clone(),
+            Who::Manager,
+        )
+        .json(body)
+    };
     for (label, body) in [
         ("no reason", "{}".to_owned()),
-        ("an empty reason", r#"{"reason":""}"#.to_owned()),
-        (
-            "a reason of 2001 characters",
-            json!({"reason": "r".repeat(2001)}).to_string(),
-        ),
-        ("a reason with NUL", r#"{"reason":"a\u0000b"}"#.to_owned()),
         ("a reason that is a number", r#"{"reason":5}"#.to_owned()),
         (
             "an unknown member",
             r#"{"reason":"ok","status":"open"}"#.to_owned(),
         ),
     ] {
-        cases.push(
-            Case::new(
-                format!("reject with {label}"),
-                Method::POST,
-                reject.clone(),
-                Who::Manager,
-            )
-            .json(body)
-            .expect(422, "validation"),
-        );
+        cases.push(reject_with(label, body).expect(422, "validation"));
+    }
+    for (label, body, code) in [
+        ("an empty reason", r#"{"reason":""}"#.to_owned(), "required"),
+        (
+            "a reason of 2001 characters",
+            json!({"reason": "r".repeat(2001)}).to_string(),
+            "too_long",
+        ),
+        (
+            "a reason with NUL",
+            r#"{"reason":"a\u0000b"}"#.to_owned(),
+            "control_characters",
+        ),
+    ] {
+        cases.push(reject_with(label, body).invalid("reason", code));
     }
     cases.push(
         Case::new("reject an open ticket", Method::POST, reject, Who::Manager)
@@ -788,23 +810,38 @@ fn path_cases(fixture: &Fixture) -> Vec<Case> {
         )
         .json(body)
     };
-    for (label, body) in [
-        ("an empty email", json!({"email": ""})),
-        ("no @", json!({"email": "nope"})),
-        ("an injection", json!({"email": "' OR 1=1 --"})),
-        ("a number", json!({"email": 5})),
+    for (label, body, field, code) in [
+        ("an empty email", json!({"email": ""}), "email", "required"),
+        ("no @", json!({"email": "nope"}), "email", "invalid"),
+        (
+            "an injection",
+            json!({"email": "' OR 1=1 --"}),
+            "email",
+            "invalid",
+        ),
         (
             "an empty name",
             json!({"email": "x@example.com", "name": ""}),
+            "name",
+            "required",
         ),
         (
             "a name of 121 characters",
             json!({"email": "x@example.com", "name": "n".repeat(121)}),
+            "name",
+            "too_long",
         ),
         (
             "a name with ESC",
             json!({"email": "x@example.com", "name": "a\u{1b}[31mb"}),
+            "name",
+            "control_characters",
         ),
+    ] {
+        cases.push(add(label, body.to_string()).invalid(field, code));
+    }
+    for (label, body) in [
+        ("a number", json!({"email": 5})),
         ("a role", json!({"email": "x@example.com", "role": "admin"})),
         (
             "is_contact as text",
@@ -998,11 +1035,18 @@ async fn send(server: &RealServer, manager: &Client, case: &Case) -> Result<(), 
         || problem["type"] != wanted.as_str()
         || problem["status"] != status
         || !problem["title"].is_string()
+        || case.field_code.is_some_and(|(field, code)| {
+            !problem["errors"].as_array().is_some_and(|errors| {
+                errors
+                    .iter()
+                    .any(|e| e["field"] == field && e["code"] == code)
+            })
+        })
     {
         let shown: String = text.chars().take(300).collect();
         return Err(format!(
-            "expected {} {wanted}, got {status} ({content_type}): {shown}",
-            case.status
+            "expected {} {wanted} {:?}, got {status} ({content_type}): {shown}",
+            case.status, case.field_code
         ));
     }
     Ok(())
