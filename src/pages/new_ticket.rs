@@ -94,19 +94,20 @@ impl Draft {
     fn ticket(&self, fields: &[TicketField]) -> NewTicket {
         // The form holds only valid keys (see `Form::load`); the fallbacks are its defaults.
         let kind = self.kind.parse().unwrap_or(TicketType::Incident);
+        // Maps are filled by `insert` throughout this page: `collect` into a `BTreeMap` sorts
+        // first, and the sort would cost the wasm more than this whole form's logic.
+        let mut values = BTreeMap::new();
+        for field in fields {
+            let value = self.fields.get(&field.id).map_or("", |value| value.trim());
+            values.insert(field.id.clone(), value.to_owned());
+        }
         NewTicket {
             kind,
             severity: (kind == TicketType::Incident)
                 .then(|| self.severity.parse().unwrap_or(Severity::Normal)),
             service: (kind == TicketType::Request).then(|| self.service.trim().to_owned()),
             language: Some(self.language.clone()),
-            fields: fields
-                .iter()
-                .map(|field| {
-                    let value = self.fields.get(&field.id).map_or("", |value| value.trim());
-                    (field.id.clone(), value.to_owned())
-                })
-                .collect(),
+            fields: values,
         }
     }
 }
@@ -135,6 +136,10 @@ impl Form {
         let kind_ok = draft.kind.parse::<TicketType>().is_ok();
         let severity_ok = draft.severity.parse::<Severity>().is_ok();
         let language_ok = !draft.language.is_empty();
+        let mut values = BTreeMap::new();
+        for (id, value) in draft.fields {
+            values.insert(id, ArcRwSignal::new(value));
+        }
         Form {
             kind: RwSignal::new(valid_or(draft.kind, kind_ok, TicketType::Incident.key())),
             severity: RwSignal::new(valid_or(
@@ -144,13 +149,7 @@ impl Form {
             )),
             service: RwSignal::new(draft.service),
             language: RwSignal::new(valid_or(draft.language, language_ok, i.lang().code())),
-            values: RwSignal::new(
-                draft
-                    .fields
-                    .into_iter()
-                    .map(|(id, value)| (id, ArcRwSignal::new(value)))
-                    .collect(),
-            ),
+            values: RwSignal::new(values),
             idempotency_key: RwSignal::new(draft.idempotency_key),
         }
     }
@@ -168,18 +167,21 @@ impl Form {
     }
 
     fn draft(self) -> Draft {
+        let mut fields = BTreeMap::new();
+        self.values.with(|values| {
+            for (id, value) in values {
+                let value = value.get();
+                if !value.is_empty() {
+                    fields.insert(id.clone(), value);
+                }
+            }
+        });
         Draft {
             kind: self.kind.get(),
             severity: self.severity.get(),
             service: self.service.get(),
             language: self.language.get(),
-            fields: self.values.with(|values| {
-                values
-                    .iter()
-                    .map(|(id, value)| (id.clone(), value.get()))
-                    .filter(|(_, value)| !value.is_empty())
-                    .collect()
-            }),
+            fields,
             idempotency_key: self.idempotency_key.get(),
         }
     }
