@@ -248,60 +248,15 @@ pub async fn me() -> Result<Me, ApiError> {
     get("/api/me").await
 }
 
-/// The body of `POST /api/tickets`: exactly the fields the server accepts.
-#[derive(Debug, Clone, Serialize)]
-pub struct NewTicket {
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    pub subject: String,
-    pub description: String,
-    pub environment: String,
-    pub platform_version: String,
-    pub impact: String,
-    pub steps_to_reproduce: String,
-    pub started_at: String,
-    pub availability: String,
-    pub language: String,
-}
-
-/// The answer to a new ticket: the ticket, and for an urgent incident the number to call.
-#[derive(Debug, Clone)]
-pub struct CreatedTicket {
-    pub ticket: Ticket,
-    pub call_now: Option<CallNow>,
-}
-
-/// The one field a created ticket has beyond a [`Ticket`]'s. (Read apart from the ticket:
-/// `#[serde(flatten)]` would do it in one pass, with much more code in the wasm.)
-#[derive(Deserialize)]
-struct CallNowField {
-    #[serde(default)]
-    call_now: Option<CallNow>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct CallNow {
-    pub number: String,
-    pub instruction: String,
-}
-
 /// Files a ticket. The same `idempotency_key` on a retry returns the first answer instead
 /// of filing twice.
 pub async fn create_ticket(
-    ticket: NewTicket,
+    ticket: support_api::NewTicket,
     idempotency_key: String,
-) -> Result<CreatedTicket, ApiError> {
+) -> Result<support_api::CreatedTicket, ApiError> {
     let mut call = ApiCall::new("POST", "/api/tickets").json(&ticket)?;
     call.idempotency_key = Some(&idempotency_key);
-    let text = call.send().await?;
-    Ok(CreatedTicket {
-        ticket: decode(&text)?,
-        call_now: decode::<CallNowField>(&text)?.call_now,
-    })
+    decode(&call.send().await?)
 }
 
 /// A ticket as the lists and the detail page show it.

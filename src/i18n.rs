@@ -1,7 +1,9 @@
-//! English and Japanese. Each text sits next to where it is shown, as a pair, so that a
-//! reader of a component sees both wordings at once.
+//! English and Japanese. Each text of the app sits next to where it is shown, as a pair, so
+//! that a reader of a component sees both wordings at once; the texts of the policy (ticket
+//! types, severities, ticket fields, services) come from the server in both languages.
 
 use leptos::prelude::*;
+use support_rules::LocalText;
 
 use crate::storage;
 
@@ -98,4 +100,11 @@ pub fn t(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i = use_i18n();
     move || i.t(en, ja)
+}
+
+/// A text of the policy (each language's wording comes from the server) that follows the
+/// language switch, for a view or an attribute.
+pub fn policy_text(text: LocalText) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let i = use_i18n();
+    move || text.get(i.lang().code()).to_owned()
 }

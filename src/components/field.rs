@@ -1,9 +1,10 @@
-//! A labelled form field with its error message next to it, tied together for screen
-//! readers (`aria-describedby`, `aria-invalid`).
+//! A labelled form field with its hint and its error message next to it, tied together for
+//! screen readers (`aria-describedby`, `aria-invalid`).
 
 use leptos::prelude::*;
+use support_rules::LocalText;
 
-use crate::i18n::t;
+use crate::i18n::policy_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -11,25 +12,51 @@ pub enum Kind {
     Text,
 }
 
+impl Kind {
+    /// The longest text that still reads as one line.
+    const LONGEST_LINE: u32 = 500;
+
+    /// How a field of the policy is drawn: the policy says how long a field may be, not how
+    /// it looks, so a field that may hold more than a line's worth is a text area.
+    pub fn for_length(max_chars: u32) -> Self {
+        if max_chars > Self::LONGEST_LINE {
+            Kind::Text
+        } else {
+            Kind::Line
+        }
+    }
+}
+
 #[component]
 pub fn Field(
     /// The form field's name, as the server names it; also the element id.
-    id: &'static str,
-    en: &'static str,
-    ja: &'static str,
+    #[prop(into)]
+    id: String,
+    /// The label in English and in Japanese.
+    #[prop(into)]
+    en: String,
+    #[prop(into)] ja: String,
     kind: Kind,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] required: bool,
-    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    /// A line under the label; none when absent or empty.
+    #[prop(optional_no_strip)]
+    hint: Option<LocalText>,
+    /// The most characters the field takes (`maxlength`; the browser counts UTF-16 units, so
+    /// it never lets through more characters than the server accepts).
+    #[prop(optional_no_strip)]
+    max_chars: Option<u32>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
+    let hint = hint.filter(|hint| !hint.en.is_empty() || !hint.ja.is_empty());
+    let has_hint = hint.is_some();
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
             if error.get().is_some() {
@@ -39,13 +66,15 @@ pub fn Field(
         }
     };
     let invalid = move || error.get().is_some().then_some("true");
+    let maxlength = max_chars.map(|max| max.to_string());
     let control = match kind {
         Kind::Line => view! {
             <input
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 type="text"
                 required=required
+                maxlength=maxlength
                 aria-invalid=invalid
                 aria-describedby=described_by
                 prop:value=move || value.get()
@@ -55,10 +84,11 @@ pub fn Field(
         .into_any(),
         Kind::Text => view! {
             <textarea
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 rows="4"
                 required=required
+                maxlength=maxlength
                 aria-invalid=invalid
                 aria-describedby=described_by
                 prop:value=move || value.get()
@@ -70,10 +100,10 @@ pub fn Field(
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>
-                {t(en, ja)}
+                {policy_text(LocalText { en, ja })}
                 {required.then(|| view! { <span class="required">" *"</span> })}
             </label>
-            {hint.map(|(en, ja)| view! { <p id=hint_id.clone() class="hint">{t(en, ja)}</p> })}
+            {hint.map(|hint| view! { <p id=hint_id.clone() class="hint">{policy_text(hint)}</p> })}
             {control}
             {move || error.get().map(|message| view! { <p id=error_id.clone() class="field-error">{message}</p> })}
         </div>
@@ -88,5 +118,18 @@ pub fn focus(id: &str) {
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = element.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn a_field_that_may_hold_more_than_a_line_is_a_text_area() {
+        assert_eq!(Kind::for_length(200), Kind::Line);
+        assert_eq!(Kind::for_length(500), Kind::Line);
+        assert_eq!(Kind::for_length(501), Kind::Text);
+        assert_eq!(Kind::for_length(20_000), Kind::Text);
     }
 }

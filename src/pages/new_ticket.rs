@@ -2,18 +2,23 @@
 //! (and the idempotency key of the submission under way) in local storage so that nothing is
 //! lost on a reload or a failed submit, and ends on a confirmation.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use support_rules::{SupportLevel, TicketField};
+use support_api::{CreatedTicket, NewTicket, Severity, SupportLevel, TicketStatus, TicketType};
+use support_rules::TicketField;
 
-use crate::api::{self, ApiError, CreatedTicket, NewTicket};
+use crate::api::{self, ApiError};
 use crate::clock::use_clock;
 use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind};
 use crate::components::field::{Field, Kind, focus};
 use crate::components::kind_choice::KindChoice;
-use crate::i18n::{I18n, t, use_i18n};
-use crate::policy::{tel_href, use_policy, with_policy};
+use crate::i18n::{I18n, Lang, t, use_i18n};
+use crate::policy::{ms, tel_href, use_policy, with_policy};
 use crate::prefs::use_prefs;
 use crate::session::use_session;
 use crate::task::Call;
@@ -21,23 +26,90 @@ use crate::{storage, time};
 
 const DRAFT_KEY: &str = "support.ticket-draft";
 
-/// What survives a reload: the fields, and the idempotency key once a submission started.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+/// What survives a reload: what the ticket is, the value of each field by its id in the
+/// policy, and the idempotency key once a submission started. A value of a field the policy
+/// no longer has stays here (nothing typed is lost when the policy changes) but is neither
+/// shown nor sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 struct Draft {
     kind: String,
     severity: String,
     service: String,
-    subject: String,
-    description: String,
-    environment: String,
-    platform_version: String,
-    impact: String,
-    steps_to_reproduce: String,
-    started_at: String,
-    availability: String,
     language: String,
+    fields: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     idempotency_key: Option<String>,
+}
+
+// Read member by member: a draft saved by an earlier version held each field as a member of
+// its own (`"subject": "…"`), and those members become fields.
+impl<'de> Deserialize<'de> for Draft {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(DraftVisitor)
+    }
+}
+
+struct DraftVisitor;
+
+impl<'de> Visitor<'de> for DraftVisitor {
+    type Value = Draft;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a ticket draft")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Draft, A::Error> {
+        let mut draft = Draft::default();
+        let mut earlier = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "kind" => draft.kind = map.next_value()?,
+                "severity" => draft.severity = map.next_value()?,
+                "service" => draft.service = map.next_value()?,
+                "language" => draft.language = map.next_value()?,
+                "fields" => draft.fields = map.next_value()?,
+                "idempotency_key" => draft.idempotency_key = map.next_value()?,
+                _ => {
+                    if let Some(value) = map.next_value::<Option<String>>()? {
+                        earlier.insert(key, value);
+                    }
+                }
+            }
+        }
+        for (id, value) in earlier {
+            draft.fields.entry(id).or_insert(value);
+        }
+        Ok(draft)
+    }
+}
+
+impl Draft {
+    /// The saved draft; an empty one when there is none or it cannot be read.
+    fn parse(text: &str) -> Draft {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    /// The ticket this draft files under a policy with these fields: each of the policy's
+    /// fields (empty when the draft has no value for it), and none other.
+    fn ticket(&self, fields: &[TicketField]) -> NewTicket {
+        // The form holds only valid keys (see `Form::load`); the fallbacks are its defaults.
+        let kind = self.kind.parse().unwrap_or(TicketType::Incident);
+        // Maps are filled by `insert` throughout this page: `collect` into a `BTreeMap` sorts
+        // first, and the sort would cost the wasm more than this whole form's logic.
+        let mut values = BTreeMap::new();
+        for field in fields {
+            let value = self.fields.get(&field.id).map_or("", |value| value.trim());
+            values.insert(field.id.clone(), value.to_owned());
+        }
+        NewTicket {
+            kind,
+            severity: (kind == TicketType::Incident)
+                .then(|| self.severity.parse().unwrap_or(Severity::Normal)),
+            service: (kind == TicketType::Request).then(|| self.service.trim().to_owned()),
+            language: Some(self.language.clone()),
+            fields: values,
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -45,158 +117,118 @@ struct Form {
     kind: RwSignal<String>,
     severity: RwSignal<String>,
     service: RwSignal<String>,
-    subject: RwSignal<String>,
-    description: RwSignal<String>,
-    environment: RwSignal<String>,
-    platform_version: RwSignal<String>,
-    impact: RwSignal<String>,
-    steps_to_reproduce: RwSignal<String>,
-    started_at: RwSignal<String>,
-    availability: RwSignal<String>,
     language: RwSignal<String>,
+    /// Each field's value by its id. The value signals are shared (`Arc`), not owned by the
+    /// view of their field: that view is drawn again when the policy is, and the value lives
+    /// on with the form.
+    values: RwSignal<BTreeMap<String, ArcRwSignal<String>>>,
     idempotency_key: RwSignal<Option<String>>,
 }
 
 impl Form {
     fn load(i: I18n) -> Self {
-        let draft: Draft = storage::get(DRAFT_KEY)
-            .and_then(|text| serde_json::from_str(&text).ok())
+        let draft = storage::get(DRAFT_KEY)
+            .map(|text| Draft::parse(&text))
             .unwrap_or_default();
-        let or = |value: String, default: &str| {
-            if value.is_empty() {
-                default.to_owned()
-            } else {
-                value
-            }
+        let valid_or = |value: String, valid: bool, default: &str| {
+            if valid { value } else { default.to_owned() }
         };
+        let kind_ok = draft.kind.parse::<TicketType>().is_ok();
+        let severity_ok = draft.severity.parse::<Severity>().is_ok();
+        let language_ok = !draft.language.is_empty();
+        let mut values = BTreeMap::new();
+        for (id, value) in draft.fields {
+            values.insert(id, ArcRwSignal::new(value));
+        }
         Form {
-            kind: RwSignal::new(or(draft.kind, "incident")),
-            severity: RwSignal::new(or(draft.severity, "normal")),
+            kind: RwSignal::new(valid_or(draft.kind, kind_ok, TicketType::Incident.key())),
+            severity: RwSignal::new(valid_or(
+                draft.severity,
+                severity_ok,
+                Severity::Normal.key(),
+            )),
             service: RwSignal::new(draft.service),
-            subject: RwSignal::new(draft.subject),
-            description: RwSignal::new(draft.description),
-            environment: RwSignal::new(draft.environment),
-            platform_version: RwSignal::new(draft.platform_version),
-            impact: RwSignal::new(draft.impact),
-            steps_to_reproduce: RwSignal::new(draft.steps_to_reproduce),
-            started_at: RwSignal::new(draft.started_at),
-            availability: RwSignal::new(draft.availability),
-            language: RwSignal::new(or(draft.language, i.lang().code())),
+            language: RwSignal::new(valid_or(draft.language, language_ok, i.lang().code())),
+            values: RwSignal::new(values),
             idempotency_key: RwSignal::new(draft.idempotency_key),
         }
     }
 
+    /// The value of the field `id` (empty until something is typed).
+    fn value(self, id: &str) -> ArcRwSignal<String> {
+        if let Some(value) = self.values.with_untracked(|values| values.get(id).cloned()) {
+            return value;
+        }
+        let value = ArcRwSignal::new(String::new());
+        self.values.update(|values| {
+            values.insert(id.to_owned(), value.clone());
+        });
+        value
+    }
+
     fn draft(self) -> Draft {
+        let mut fields = BTreeMap::new();
+        self.values.with(|values| {
+            for (id, value) in values {
+                let value = value.get();
+                if !value.is_empty() {
+                    fields.insert(id.clone(), value);
+                }
+            }
+        });
         Draft {
             kind: self.kind.get(),
             severity: self.severity.get(),
             service: self.service.get(),
-            subject: self.subject.get(),
-            description: self.description.get(),
-            environment: self.environment.get(),
-            platform_version: self.platform_version.get(),
-            impact: self.impact.get(),
-            steps_to_reproduce: self.steps_to_reproduce.get(),
-            started_at: self.started_at.get(),
-            availability: self.availability.get(),
             language: self.language.get(),
+            fields,
             idempotency_key: self.idempotency_key.get(),
         }
     }
 
     fn clear(self) {
-        for field in [
-            self.subject,
-            self.description,
-            self.environment,
-            self.platform_version,
-            self.impact,
-            self.steps_to_reproduce,
-            self.started_at,
-            self.availability,
-        ] {
-            field.set(String::new());
+        let values: Vec<_> = self
+            .values
+            .with_untracked(|values| values.values().cloned().collect());
+        for value in values {
+            value.set(String::new());
         }
         self.idempotency_key.set(None);
         storage::remove(DRAFT_KEY);
     }
 }
 
-impl Draft {
-    fn ticket(&self) -> NewTicket {
-        let trimmed = |text: &str| text.trim().to_owned();
-        NewTicket {
-            kind: self.kind.clone(),
-            severity: (self.kind == "incident").then(|| self.severity.clone()),
-            service: (self.kind == "request").then(|| trimmed(&self.service)),
-            subject: trimmed(&self.subject),
-            description: trimmed(&self.description),
-            environment: trimmed(&self.environment),
-            platform_version: trimmed(&self.platform_version),
-            impact: trimmed(&self.impact),
-            steps_to_reproduce: trimmed(&self.steps_to_reproduce),
-            started_at: trimmed(&self.started_at),
-            availability: trimmed(&self.availability),
-            language: self.language.clone(),
-        }
-    }
-}
-
-/// The text fields of this form, by the ids the policy and the server give them.
-const TEXT_FIELDS: [&str; 8] = [
-    "subject",
-    "description",
-    "environment",
-    "platform_version",
-    "impact",
-    "steps_to_reproduce",
-    "started_at",
-    "availability",
-];
+/// A problem with one field: its id, and what is wrong in the visitor's language.
+type FieldProblem = (String, String);
 
 /// The same checks the server makes with the policy's ticket fields, so the visitor learns
 /// of a problem before sending.
-fn validate(ticket: &NewTicket, fields: &[TicketField], i: I18n) -> Vec<(&'static str, String)> {
+fn validate(ticket: &NewTicket, fields: &[TicketField], lang: Lang) -> Vec<FieldProblem> {
     let mut errors = Vec::new();
-    if ticket.kind == "request" && ticket.service.as_deref().unwrap_or("").is_empty() {
-        errors.push((
-            "service",
-            i.t(
-                "Choose the catalog service.",
-                "サービスを選択してください。",
-            )
-            .to_owned(),
-        ));
+    if ticket.kind == TicketType::Request && ticket.service.as_deref().unwrap_or("").is_empty() {
+        let text = match lang {
+            Lang::En => "Choose the catalog service.",
+            Lang::Ja => "サービスを選択してください。",
+        };
+        errors.push(("service".to_owned(), text.to_owned()));
     }
-    let values = [
-        &ticket.subject,
-        &ticket.description,
-        &ticket.environment,
-        &ticket.platform_version,
-        &ticket.impact,
-        &ticket.steps_to_reproduce,
-        &ticket.started_at,
-        &ticket.availability,
-    ];
-    for (name, value) in TEXT_FIELDS.into_iter().zip(values) {
-        let Some(field) = fields.iter().find(|field| field.id == name) else {
+    for field in fields {
+        let value = ticket.fields.get(&field.id).map_or("", String::as_str);
+        let (max, length) = (field.max_chars as usize, value.chars().count());
+        let problem = if field.required && length == 0 {
+            match lang {
+                Lang::En => "Required.".to_owned(),
+                Lang::Ja => "入力してください。".to_owned(),
+            }
+        } else if length > max {
+            match lang {
+                Lang::En => format!("At most {max} characters ({length} now)."),
+                Lang::Ja => format!("{max}文字以内で入力してください(現在{length}文字)。"),
+            }
+        } else {
             continue;
         };
-        let (required, max) = (field.required, field.max_chars as usize);
-        let length = value.chars().count();
-        if required && length == 0 {
-            errors.push((name, i.t("Required.", "入力してください。").to_owned()));
-        } else if length > max {
-            errors.push((
-                name,
-                match i.lang() {
-                    crate::i18n::Lang::En => format!("At most {max} characters ({length} now)."),
-                    crate::i18n::Lang::Ja => {
-                        format!("{max}文字以内で入力してください(現在{length}文字)。")
-                    }
-                },
-            ));
-        }
+        errors.push((field.id.clone(), problem));
     }
     errors
 }
@@ -237,16 +269,24 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             storage::set(DRAFT_KEY, &text);
         }
     });
-    let errors = RwSignal::new(Vec::<(&'static str, String)>::new());
-    let error_of = move |name: &'static str| {
+    let errors = RwSignal::new(Vec::<FieldProblem>::new());
+    // The server's problems with fields this form does not show (a policy changed since the
+    // page loaded): said in the submit error instead of beside a field.
+    let stray = RwSignal::new(Vec::<String>::new());
+    let error_of = move |id: String| {
         Signal::derive(move || {
             errors.with(|errors| {
                 errors
                     .iter()
-                    .find(|(field, _)| *field == name)
+                    .find(|(field, _)| *field == id)
                     .map(|(_, message)| message.clone())
             })
         })
+    };
+    let policy_fields = move || {
+        untrack(|| policy.get())
+            .and_then(Result::ok)
+            .map(|policy| policy.ticket_fields().to_vec())
     };
     let submit = Call::new(|(ticket, key): &(NewTicket, String)| {
         api::create_ticket(ticket.clone(), key.clone())
@@ -261,14 +301,25 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             if let ApiError::Problem { errors: fields, .. } = &error
                 && !fields.is_empty()
             {
-                let known: Vec<(&'static str, String)> = fields
-                    .iter()
-                    .filter_map(|e| field_name(&e.field).map(|name| (name, e.text(i.lang()))))
+                let shown = policy_fields().unwrap_or_default();
+                let lang = untrack(|| i.lang());
+                let (placed, others): (Vec<_>, Vec<_>) = fields.iter().partition(|e| {
+                    e.field == "service" || shown.iter().any(|field| field.id == e.field)
+                });
+                let placed: Vec<FieldProblem> = placed
+                    .into_iter()
+                    .map(|e| (e.field.clone(), e.text(lang)))
                     .collect();
-                if let Some((first, _)) = known.first() {
+                if let Some((first, _)) = placed.first() {
                     focus(first);
                 }
-                errors.set(known);
+                errors.set(placed);
+                stray.set(
+                    others
+                        .into_iter()
+                        .map(|e| format!("{}: {}", e.field, e.text(lang)))
+                        .collect(),
+                );
                 // A rejected ticket was not filed: the corrected one is a new submission.
                 form.idempotency_key.set(None);
             }
@@ -281,14 +332,15 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         if submit.pending().get_untracked() {
             return;
         }
+        // Which fields to send is the policy's to say: until it is loaded (its loading line or
+        // error is on the form) there is nothing to send.
+        let Some(fields) = policy_fields() else {
+            return;
+        };
         failure.set(None);
-        let ticket = form.draft().ticket();
-        // Without the policy the server alone checks the ticket.
-        let fields = policy.get().and_then(Result::ok);
-        let fields = fields
-            .as_ref()
-            .map_or(&[][..], |policy| policy.ticket_fields());
-        let found = validate(&ticket, fields, i);
+        stray.set(Vec::new());
+        let ticket = form.draft().ticket(&fields);
+        let found = validate(&ticket, &fields, i.lang());
         if let Some((first, _)) = found.first() {
             focus(first);
             errors.set(found);
@@ -328,18 +380,24 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             )}</p>
         })}
         <form class="form" on:submit=on_submit novalidate>
-            <KindChoice kind=form.kind severity=form.severity service=form.service ids=("type", "severity", "service") service_error=error_of("service")/>
-            <Field id="subject" en="Subject" ja="件名" kind=Kind::Line value=form.subject error=error_of("subject") required=true/>
-            <Field id="description" en="Description" ja="説明" kind=Kind::Text value=form.description error=error_of("description") required=true
-                hint=("What happens, and what did you expect?", "何が起きていて、本来はどうなるはずですか。")/>
-            <Field id="environment" en="Environment (name or URL)" ja="環境(名前またはURL)" kind=Kind::Line value=form.environment error=error_of("environment")/>
-            <Field id="platform_version" en="Platform version" ja="プラットフォームのバージョン" kind=Kind::Line value=form.platform_version error=error_of("platform_version")/>
-            <Field id="impact" en="Impact: who and what is affected" ja="影響: 誰が、何が影響を受けているか" kind=Kind::Text value=form.impact error=error_of("impact")/>
-            <Field id="steps_to_reproduce" en="Steps to reproduce" ja="再現手順" kind=Kind::Text value=form.steps_to_reproduce error=error_of("steps_to_reproduce")/>
-            <Field id="started_at" en="When it started" ja="発生日時" kind=Kind::Line value=form.started_at error=error_of("started_at")
-                hint=("Date and time, with your time zone.", "日時(タイムゾーンを含めて)。")/>
-            <Field id="availability" en="Your availability" ja="対応可能な時間帯" kind=Kind::Line value=form.availability error=error_of("availability")
-                hint=("When support can reach you to troubleshoot together.", "サポートと一緒に調査できる時間帯。")/>
+            <KindChoice kind=form.kind severity=form.severity service=form.service ids=("type", "severity", "service") service_error=error_of("service".to_owned())/>
+            // The policy's fields, in its order, once it is loaded (the choice of type above
+            // says meanwhile that it is loading, or why it could not be).
+            {move || policy.get().and_then(Result::ok).map(|policy| {
+                policy.ticket_fields().iter().map(|field| view! {
+                    <Field
+                        id=field.id.clone()
+                        en=field.label.en.clone()
+                        ja=field.label.ja.clone()
+                        kind=Kind::for_length(field.max_chars)
+                        value=RwSignal::from(form.value(&field.id))
+                        error=error_of(field.id.clone())
+                        required=field.required
+                        hint=Some(field.hint.clone())
+                        max_chars=Some(field.max_chars)
+                    />
+                }).collect_view()
+            })}
             <div class="field">
                 <label for="language">{t("Preferred language", "希望する言語")}</label>
                 {with_policy(move |policy| {
@@ -361,7 +419,14 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
                 let text = match &error {
                     ApiError::SignedOut => i.t("You are signed out: sign in again, your draft is kept.", "サインアウトしています。再度サインインしてください。下書きは保存されています。").to_owned(),
                     ApiError::Network(_) => i.t("The server cannot be reached. Your draft is kept: try again, it will not be filed twice.", "サーバーに接続できません。下書きは保存されています。再送信しても二重に登録されることはありません。").to_owned(),
-                    ApiError::Problem { errors, .. } if !errors.is_empty() => i.t("Please correct the marked fields.", "エラーのある項目を修正してください。").to_owned(),
+                    ApiError::Problem { errors, .. } if !errors.is_empty() => {
+                        let mut text = i.t("Please correct the marked fields.", "エラーのある項目を修正してください。").to_owned();
+                        for problem in stray.get() {
+                            text.push(' ');
+                            text.push_str(&problem);
+                        }
+                        text
+                    }
                     other => other.to_string(),
                 };
                 view! { <p id="submit-error" class="status-error" role="alert">{text}</p> }
@@ -387,37 +452,14 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
     }
 }
 
-/// The server's field names, mapped to the ids of this form's fields.
-fn field_name(field: &str) -> Option<&'static str> {
-    [
-        "type",
-        "severity",
-        "service",
-        "subject",
-        "description",
-        "environment",
-        "platform_version",
-        "impact",
-        "steps_to_reproduce",
-        "started_at",
-        "availability",
-        "language",
-    ]
-    .into_iter()
-    .find(|name| *name == field)
-}
-
 #[component]
 fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let i = use_i18n();
     let clock = use_clock();
     let prefs = use_prefs();
     let CreatedTicket { ticket, call_now } = ticket;
-    let due = ticket
-        .first_response_due
-        .as_deref()
-        .map(js_sys::Date::parse);
-    let pending = ticket.status == "pending_approval";
+    let due = ticket.first_response_due.map(ms);
+    let pending = ticket.status == TicketStatus::PendingApproval;
     let href = format!("/tickets/{}", ticket.id);
     // The form the keyboard was in is gone: continue from the answer.
     request_animation_frame(|| focus("confirmation"));
@@ -451,6 +493,8 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use support_rules::Policy;
+
     use super::*;
 
     fn draft(kind: &str) -> Draft {
@@ -458,39 +502,51 @@ mod tests {
             kind: kind.to_owned(),
             severity: "high".to_owned(),
             service: " sso ".to_owned(),
-            subject: "  Login fails  ".to_owned(),
             language: "ja".to_owned(),
+            fields: [("subject".to_owned(), "  Login fails  ".to_owned())].into(),
             ..Draft::default()
         }
     }
 
+    fn shipped_fields() -> Vec<TicketField> {
+        Policy::embedded_default().ticket_fields().to_vec()
+    }
+
+    /// The custom-policy browser test's policy: no `availability`, a required `purchase_order`.
+    fn custom_fields() -> Vec<TicketField> {
+        let text = include_str!("../../tests/browser/fixtures/custom-policy.toml");
+        Policy::from_toml("custom-policy.toml", text)
+            .unwrap()
+            .ticket_fields()
+            .to_vec()
+    }
+
+    fn body_keys(ticket: &NewTicket) -> Vec<String> {
+        let body = serde_json::to_value(ticket).unwrap();
+        let mut keys: Vec<String> = body.as_object().unwrap().keys().cloned().collect();
+        keys.sort_unstable();
+        keys
+    }
+
     #[test]
     fn an_incident_carries_its_severity_and_no_service() {
-        let ticket = draft("incident").ticket();
-        assert_eq!(ticket.severity.as_deref(), Some("high"));
+        let ticket = draft("incident").ticket(&shipped_fields());
+        assert_eq!(ticket.severity, Some(Severity::High));
         assert_eq!(ticket.service, None);
-        assert_eq!(ticket.subject, "Login fails");
+        assert_eq!(ticket.fields["subject"], "Login fails");
     }
 
     #[test]
     fn a_request_carries_its_service_and_no_severity() {
-        let ticket = draft("request").ticket();
+        let ticket = draft("request").ticket(&shipped_fields());
         assert_eq!(ticket.severity, None);
         assert_eq!(ticket.service.as_deref(), Some("sso"));
     }
 
     #[test]
     fn the_body_has_exactly_the_fields_the_server_accepts() {
-        let body = serde_json::to_value(draft("question").ticket()).unwrap();
-        let mut keys: Vec<&str> = body
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
         assert_eq!(
-            keys,
+            body_keys(&draft("question").ticket(&shipped_fields())),
             [
                 "availability",
                 "description",
@@ -507,9 +563,87 @@ mod tests {
     }
 
     #[test]
+    fn under_another_policy_the_body_has_its_fields_and_not_a_dropped_one_the_draft_holds() {
+        let mut draft = draft("question");
+        draft
+            .fields
+            .insert("availability".into(), "Mornings".into());
+        draft
+            .fields
+            .insert("purchase_order".into(), " PO-7 ".into());
+        let ticket = draft.ticket(&custom_fields());
+        let keys = body_keys(&ticket);
+        assert!(!keys.iter().any(|key| key == "availability"), "{keys:?}");
+        assert!(keys.iter().any(|key| key == "purchase_order"), "{keys:?}");
+        assert_eq!(ticket.fields["purchase_order"], "PO-7");
+    }
+
+    #[test]
+    fn a_required_field_of_the_policy_is_checked_before_sending() {
+        let ticket = draft("question").ticket(&custom_fields());
+        let errors = validate(&ticket, &custom_fields(), Lang::En);
+        let ids: Vec<&str> = errors.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["description", "purchase_order"]);
+        assert_eq!(errors[1].1, "Required.");
+    }
+
+    #[test]
+    fn a_field_longer_than_the_policy_allows_is_reported_with_its_limit() {
+        let mut draft = draft("question");
+        draft
+            .fields
+            .insert("description".into(), "It fails.".into());
+        draft.fields.insert("purchase_order".into(), "7".repeat(31));
+        let errors = validate(&draft.ticket(&custom_fields()), &custom_fields(), Lang::Ja);
+        assert_eq!(
+            errors,
+            [(
+                "purchase_order".to_owned(),
+                "30文字以内で入力してください(現在31文字)。".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_request_without_a_service_is_reported_beside_the_service() {
+        let mut draft = draft("request");
+        draft.service = "  ".into();
+        draft.fields.insert("description".into(), "Please.".into());
+        let errors = validate(
+            &draft.ticket(&shipped_fields()),
+            &shipped_fields(),
+            Lang::En,
+        );
+        assert_eq!(
+            errors,
+            [(
+                "service".to_owned(),
+                "Choose the catalog service.".to_owned()
+            )]
+        );
+    }
+
+    #[test]
     fn a_draft_saved_by_an_older_version_still_loads() {
-        let draft: Draft = serde_json::from_str(r#"{"subject":"Kept"}"#).unwrap();
-        assert_eq!(draft.subject, "Kept");
+        let draft = Draft::parse(r#"{"subject":"Kept"}"#);
+        assert_eq!(draft.fields["subject"], "Kept");
         assert_eq!(draft.idempotency_key, None);
+    }
+
+    #[test]
+    fn a_draft_reads_back_what_it_wrote_and_keeps_values_of_fields_a_policy_dropped() {
+        let mut saved = draft("incident");
+        saved
+            .fields
+            .insert("availability".into(), "Mornings".into());
+        saved.idempotency_key = Some("k-1".into());
+        let text = serde_json::to_string(&saved).unwrap();
+        assert_eq!(Draft::parse(&text), saved);
+    }
+
+    #[test]
+    fn a_draft_that_cannot_be_read_gives_an_empty_form_instead_of_an_error() {
+        assert_eq!(Draft::parse("not json"), Draft::default());
+        assert_eq!(Draft::parse(r#"{"subject":7}"#), Draft::default());
     }
 }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use std::sync::Arc;
 
-use support_rules::{PhoneKind, Policy};
+use support_rules::{PhoneKind, Policy, Severity, TicketType};
 
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{policy_text, t, use_i18n};
 use crate::policy::{tel_href, with_policy};
 use crate::session::use_session;
 use crate::{storage, time};
@@ -204,92 +204,28 @@ fn PhoneNumbers(policy: Arc<Policy>) -> impl IntoView {
     }
 }
 
-/// A text in both languages.
-type Text = (&'static str, &'static str);
-
-const TICKET_TYPES: [(Text, Text); 3] = [
-    (
-        ("Incident", "インシデント"),
-        (
-            "The platform delivers less than it should: unexpected behaviour, an interruption of service. Answered by severity and support level.",
-            "プラットフォームが期待どおりに動かないとき(予期しない動作、サービスの中断など)。重要度とサポートレベルに応じて対応します。",
-        ),
-    ),
-    (
-        ("Question", "質問"),
-        (
-            "How the platform, or a service you activated, is meant to behave. Answered within the time of a Low incident.",
-            "プラットフォームや有効化したサービスの想定される動作について。重要度「低」のインシデントと同じ期限で回答します。",
-        ),
-    ),
-    (
-        ("Request", "リクエスト"),
-        (
-            "Activate or reconfigure a service from the catalog. Most you can do yourself; some need us, usually together with your team. Each has an indicative delivery time.",
-            "サービスカタログのサービスを有効化または再構成するとき。多くはご自身で操作できますが、一部はサポートが(通常はお客様のチームと一緒に)対応します。サービスごとに提供期間の目安があります。",
-        ),
-    ),
-];
-
-/// Severity, meaning, example.
-const SEVERITIES: [(Text, Text, Text); 4] = [
-    (
-        ("Urgent", "緊急"),
-        (
-            "Complete loss of service, or a major feature wholly unavailable, with no workaround. Production only; not for development or staging.",
-            "サービスが完全に停止している、または主要機能がまったく使えず回避策がない。本番環境のみ(開発・ステージング環境は対象外)。",
-        ),
-        (
-            "Your production app returns errors to every user.",
-            "本番アプリがすべてのユーザーにエラーを返す。",
-        ),
-    ),
-    (
-        ("High", "高"),
-        (
-            "Partial loss of service with a severe business impact and no workaround.",
-            "サービスの一部が停止し、業務への影響が大きく、回避策がない。",
-        ),
-        (
-            "Deployments to production fail.",
-            "本番環境へのデプロイが失敗する。",
-        ),
-    ),
-    (
-        ("Normal", "中"),
-        (
-            "Minor loss of service: an inconvenience that may need a temporary workaround.",
-            "軽微なサービス低下。一時的な回避策が必要になる程度の不便。",
-        ),
-        (
-            "A report times out unless you narrow its dates.",
-            "期間を絞らないとレポートがタイムアウトする。",
-        ),
-    ),
-    (
-        ("Low", "低"),
-        (
-            "No loss of service; the software keeps working.",
-            "サービスの低下はなく、ソフトウェアは通常どおり動作する。",
-        ),
-        (
-            "A misleading message in the console.",
-            "コンソールの表示が分かりにくい。",
-        ),
-    ),
-];
-
 #[component]
 fn TicketTypes() -> impl IntoView {
     view! {
         <section aria-labelledby="types">
             <h2 id="types">{t("Ticket types", "チケットの種類")}</h2>
-            <dl class="definitions">
-                {TICKET_TYPES
-                    .into_iter()
-                    .map(|((en, ja), (den, dja))| view! { <dt>{t(en, ja)}</dt><dd>{t(den, dja)}</dd> })
-                    .collect_view()}
-            </dl>
+            {with_policy(|policy| {
+                let types = &policy.document().ticket_types;
+                view! {
+                    <dl class="definitions">
+                        {[TicketType::Incident, TicketType::Question, TicketType::Request]
+                            .into_iter()
+                            .map(|ticket_type| {
+                                let spec = types.get(ticket_type);
+                                view! {
+                                    <dt>{policy_text(spec.name.clone())}</dt>
+                                    <dd>{policy_text(spec.when.clone())}</dd>
+                                }
+                            })
+                            .collect_view()}
+                    </dl>
+                }
+            })}
         </section>
     }
 }
@@ -305,29 +241,37 @@ fn Severities() -> impl IntoView {
                     "重要度はチケット作成時にお客様が選択します。サポートが確認のうえ、後で引き下げることがあります。",
                 )}
             </p>
-            <div class="table-scroll">
-                <table class="severity-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t("Severity", "重要度")}</th>
-                            <th scope="col">{t("Meaning", "意味")}</th>
-                            <th scope="col">{t("For example", "例")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {SEVERITIES
-                            .into_iter()
-                            .map(|(name, meaning, example)| view! {
+            {with_policy(|policy| {
+                let severities = &policy.document().severities;
+                let specs: Vec<_> = Severity::ALL.iter().map(|&s| severities.get(s).clone()).collect();
+                // The column of examples only when the policy gives any.
+                let examples = specs.iter().any(|spec| spec.example.is_some());
+                view! {
+                    <div class="table-scroll">
+                        <table class="severity-table">
+                            <thead>
                                 <tr>
-                                    <th scope="row">{t(name.0, name.1)}</th>
-                                    <td>{t(meaning.0, meaning.1)}</td>
-                                    <td>{t(example.0, example.1)}</td>
+                                    <th scope="col">{t("Severity", "重要度")}</th>
+                                    <th scope="col">{t("Meaning", "意味")}</th>
+                                    {examples.then(|| view! { <th scope="col">{t("For example", "例")}</th> })}
                                 </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                            </thead>
+                            <tbody>
+                                {specs
+                                    .into_iter()
+                                    .map(|spec| view! {
+                                        <tr>
+                                            <th scope="row">{policy_text(spec.name)}</th>
+                                            <td>{policy_text(spec.meaning)}</td>
+                                            {examples.then(|| view! { <td>{spec.example.map(policy_text)}</td> })}
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            })}
         </section>
     }
 }
@@ -337,23 +281,14 @@ fn WhoMaySubmit() -> impl IntoView {
     view! {
         <section aria-labelledby="who">
             <h2 id="who">{t("Who may submit", "チケットを送信できる人")}</h2>
-            <p>{t(
-                "Anyone with an active subscription can ask about the account's tickets. Tickets are opened by the account's technical contacts: people who know your environment and installation.",
-                "有効なサブスクリプションをお持ちの方は、アカウントのチケットについて問い合わせできます。チケットを作成するのは、環境やインストールを把握しているアカウントのテクニカルコンタクトです。",
-            )}</p>
-            <p>{t(
-                "Someone who is not a technical contact may still submit on the account's behalf: the ticket then waits until a technical contact approves it.",
-                "テクニカルコンタクト以外の方もアカウントの代理でチケットを送信できます。その場合、テクニカルコンタクトが承認するまでチケットは保留されます。",
-            )}</p>
-            <p>{t(
-                "An account may have any number of technical contacts. A contact with the right to manage contacts adds a person by their email address (company, personal or a contractor's) on the ",
-                "テクニカルコンタクトの人数に制限はありません。管理権限を持つコンタクトが、",
-            )}
-            <a href="/contacts">{t("contacts page", "技術担当者ページ")}</a>
-            {t(
-                ". Set them up right after subscribing.",
-                "でメールアドレス(会社・個人・委託先のいずれも可)を登録して追加します。サブスクリプション開始後すぐの設定をおすすめします。",
-            )}</p>
+            {with_policy(|policy| view! {
+                <p id="who-may-submit">{policy_text(policy.document().contacts.summary.clone())}</p>
+            })}
+            <p>
+                {t("A contact with the right to manage contacts adds a person by their email address on the ", "管理権限を持つコンタクトは、")}
+                <a href="/contacts">{t("contacts page", "技術担当者ページ")}</a>
+                {t(". Set them up right after subscribing.", "でメールアドレスを登録して担当者を追加できます。サブスクリプション開始後すぐの設定をおすすめします。")}
+            </p>
         </section>
     }
 }
@@ -368,19 +303,15 @@ fn TicketContent() -> impl IntoView {
                 "問題を正確に記載いただくと、すぐに調査を始められます。フォームでは種類、インシデントの重要度またはリクエストのサービス、希望する言語と、次の項目を入力します。",
             )}</p>
             {with_policy(|policy| {
-                let i = use_i18n();
                 let fields = policy.ticket_fields().to_vec();
                 view! {
                     <dl class="definitions ticket-fields">
-                        {fields.into_iter().map(|field| {
-                            let required = field.required;
-                            view! {
-                                <dt>
-                                    {move || field.label.get(i.lang().code()).to_owned()}
-                                    {required.then(|| t(" (required)", "(必須)"))}
-                                </dt>
-                                <dd>{move || field.hint.get(i.lang().code()).to_owned()}</dd>
-                            }
+                        {fields.into_iter().map(|field| view! {
+                            <dt>
+                                {policy_text(field.label)}
+                                {field.required.then(|| t(" (required)", "(必須)"))}
+                            </dt>
+                            <dd>{policy_text(field.hint)}</dd>
                         }).collect_view()}
                     </dl>
                 }

@@ -18,12 +18,13 @@ if (!serverBin || !dist) {
 
 /**
  * Starts `support-server serve` on port 0 with a fresh SQLite database of its own and
- * resolves once it listens.
+ * resolves once it listens. `env` adds variables to the server's environment (for example
+ * `SUPPORT_POLICY`).
  */
-export async function startServer() {
+export async function startServer({ env: extraEnv = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-browser-'));
   const dbPath = join(dataDir, 'support.db');
-  const env = { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', DATABASE_URL: `sqlite://${dbPath}` };
+  const env = { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', DATABASE_URL: `sqlite://${dbPath}`, ...extraEnv };
   const child = spawn(serverBin, ['serve', '--port', '0', '--dist', dist], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,9 +141,10 @@ export async function seriousA11yViolations(page) {
 /**
  * Starts the real server and Chromium for one test file and stops both after its last test.
  * Call it at the top of the file: `const { server, browser } = await serverAndBrowser();`.
+ * `options` go to `startServer`.
  */
-export async function serverAndBrowser() {
-  const server = await startServer();
+export async function serverAndBrowser(options) {
+  const server = await startServer(options);
   let browser;
   try {
     browser = await launchBrowser();

@@ -23,9 +23,9 @@ async function fillUrgentIncident(page, subject) {
   await page.getByLabel('Severity').selectOption('urgent');
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('Description').fill('Every request to the production app answers 503.');
-  await page.getByLabel('Environment (name or URL)').fill('https://prod.example.com');
+  await page.getByLabel('Environment').fill('https://prod.example.com');
   await page.getByLabel('Platform version').fill('11.2');
-  await page.getByLabel('Impact: who and what is affected').fill('No customer can order.');
+  await page.getByLabel('Impact').fill('No customer can order.');
   await page.getByLabel('When it started').fill('Today 14:00 Lisbon time');
   await page.getByLabel('Preferred language').selectOption('pt');
 }
@@ -121,7 +121,7 @@ async function submitRefusedByServer(page, subject, { japanese = false } = {}) {
   await signIn(page, server.url, ana, password);
   const before = server.sql('SELECT count(*) FROM tickets');
   await fillUrgentIncident(page, subject);
-  await page.getByLabel('Environment (name or URL)').fill('prod\u0007');
+  await page.getByLabel('Environment').fill('prod\u0007');
   if (japanese) {
     await page.getByRole('button', { name: '日本語' }).click();
   }

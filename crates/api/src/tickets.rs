@@ -170,6 +170,72 @@ impl<'de> Deserialize<'de> for CreatedTicket {
 
 struct TicketVisitor;
 
+/// An instant of a ticket, as the server writes it: RFC 3339 in UTC,
+/// `2026-12-01T10:00:00Z`, with up to nine digits of fraction. Read here rather than with
+/// jiff's `Deserialize`, whose parser takes every RFC 9557 form (offsets, zone annotations)
+/// and whose errors bring the messages of all of jiff's parsers into the SPA's wasm: about
+/// 45 KB brotli, past the SPA's first-load budget. jiff still checks the date and time.
+struct Instant(Timestamp);
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_utc(&text).map(Instant).ok_or_else(|| {
+            de::Error::custom(format!(
+                "`{text}` is not an RFC 3339 instant in UTC, like 2026-12-01T10:00:00Z"
+            ))
+        })
+    }
+}
+
+fn parse_utc(text: &str) -> Option<Timestamp> {
+    let number = |from: usize, to: usize| -> Option<i32> {
+        let digits = text.get(from..to)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let bytes = text.as_bytes();
+    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if bytes.len() < 20
+        || bytes.last() != Some(&b'Z')
+        || punctuation.iter().any(|&(at, b)| bytes[at] != b)
+    {
+        return None;
+    }
+    let nanos = match text.get(19..text.len() - 1)? {
+        "" => 0,
+        fraction => {
+            let digits = fraction.strip_prefix('.')?;
+            if digits.is_empty() || digits.len() > 9 {
+                return None;
+            }
+            number(20, 20 + digits.len())? * 10_i32.pow(9 - digits.len() as u32)
+        }
+    };
+    let date = jiff::civil::Date::new(
+        i16::try_from(number(0, 4)?).ok()?,
+        i8::try_from(number(5, 7)?).ok()?,
+        i8::try_from(number(8, 10)?).ok()?,
+    )
+    .ok()?;
+    let time = jiff::civil::Time::new(
+        i8::try_from(number(11, 13)?).ok()?,
+        i8::try_from(number(14, 16)?).ok()?,
+        i8::try_from(number(17, 19)?).ok()?,
+        nanos,
+    )
+    .ok()?;
+    jiff::tz::Offset::UTC
+        .to_timestamp(date.to_datetime(time))
+        .ok()
+}
+
+fn instant(value: Option<Instant>) -> Option<Timestamp> {
+    value.map(|Instant(at)| at)
+}
+
 fn take<T>(slot: Option<T>, name: &'static str) -> Result<T, String> {
     slot.ok_or_else(|| format!("missing field `{name}`"))
 }
@@ -198,11 +264,11 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "description" => description = Some(map.next_value()?),
                 "language" => language = Some(map.next_value()?),
                 "status" => status = Some(map.next_value()?),
-                "created_at" => created_at = Some(map.next_value()?),
-                "opened_at" => opened_at = map.next_value()?,
-                "first_response_due" => first_response_due = map.next_value()?,
+                "created_at" => created_at = instant(map.next_value()?),
+                "opened_at" => opened_at = instant(map.next_value()?),
+                "first_response_due" => first_response_due = instant(map.next_value()?),
                 "submitter" => submitter = Some(map.next_value()?),
-                "decided_at" => decided_at = map.next_value()?,
+                "decided_at" => decided_at = instant(map.next_value()?),
                 "rejection_reason" => rejection_reason = map.next_value()?,
                 "call_now" => call_now = map.next_value()?,
                 _ => {
@@ -267,6 +333,41 @@ mod tests {
         assert!(error.to_string().contains("subject"), "{error}");
         let solved = CREATED.replace(r#""status":"open""#, r#""status":"archived""#);
         assert!(serde_json::from_str::<Ticket>(&solved).is_err());
+    }
+
+    #[test]
+    fn an_instant_reads_as_jiff_reads_it_with_or_without_a_fraction() {
+        for text in [
+            "2026-12-01T10:00:00Z",
+            "2026-12-01T10:00:00.5Z",
+            "2024-02-29T23:59:59.123456789Z",
+        ] {
+            let expected: jiff::Timestamp = text.parse().unwrap();
+            assert_eq!(super::parse_utc(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_instant_that_is_not_utc_rfc_3339_or_not_a_real_date_is_refused() {
+        for text in [
+            "2026-12-01T10:00:00+01:00",
+            "2026-12-01 10:00:00Z",
+            "2026-02-30T10:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T10:00:00.Z",
+            "2026-12-01T10:00:00.1234567890Z",
+            "+2026-12-01T10:00:00Z",
+            "2026-12-01T10:00Z",
+        ] {
+            assert_eq!(super::parse_utc(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_ticket_whose_instant_is_not_rfc_3339_does_not_read() {
+        let local = CREATED.replace("2026-12-01T11:00:00Z", "01/12/2026 11:00");
+        let error = serde_json::from_str::<Ticket>(&local).unwrap_err();
+        assert!(error.to_string().contains("RFC 3339"), "{error}");
     }
 
     #[test]

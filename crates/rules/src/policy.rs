@@ -254,6 +254,9 @@ pub struct SeveritySpec {
     pub production_only: bool,
     pub name: LocalText,
     pub meaning: LocalText,
+    /// A typical case, shown beside the meaning on the support options page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<LocalText>,
 }
 
 /// What a ticket type is for, and how its response is measured.
