@@ -303,6 +303,8 @@ fn test(args: &[String]) -> Result {
             "wasm32-unknown-unknown",
             "-p",
             "support-rules",
+            "-p",
+            "support-api",
         ]),
     )?;
     build_spa()?;
