@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use support_rules::{SupportLevel, TicketField};
+use support_api::{CreatedTicket, NewTicket, TicketStatus};
+use support_rules::{Severity, TicketField, TicketType};
 
-use crate::api::{self, ApiError, CreatedTicket, NewTicket};
+use crate::api::{self, ApiError, FieldErrorText};
 use crate::clock::use_clock;
 use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind};
 use crate::components::field::{Field, Kind, focus};
@@ -125,19 +126,28 @@ impl Form {
 impl Draft {
     fn ticket(&self) -> NewTicket {
         let trimmed = |text: &str| text.trim().to_owned();
+        let kind = self.kind.parse().unwrap_or(TicketType::Incident);
+        let values = [
+            &self.subject,
+            &self.description,
+            &self.environment,
+            &self.platform_version,
+            &self.impact,
+            &self.steps_to_reproduce,
+            &self.started_at,
+            &self.availability,
+        ];
         NewTicket {
-            kind: self.kind.clone(),
-            severity: (self.kind == "incident").then(|| self.severity.clone()),
-            service: (self.kind == "request").then(|| trimmed(&self.service)),
-            subject: trimmed(&self.subject),
-            description: trimmed(&self.description),
-            environment: trimmed(&self.environment),
-            platform_version: trimmed(&self.platform_version),
-            impact: trimmed(&self.impact),
-            steps_to_reproduce: trimmed(&self.steps_to_reproduce),
-            started_at: trimmed(&self.started_at),
-            availability: trimmed(&self.availability),
-            language: self.language.clone(),
+            kind,
+            severity: (kind == TicketType::Incident)
+                .then(|| self.severity.parse().unwrap_or(Severity::Normal)),
+            service: (kind == TicketType::Request).then(|| trimmed(&self.service)),
+            language: Some(self.language.clone()),
+            fields: TEXT_FIELDS
+                .into_iter()
+                .zip(values)
+                .map(|(name, value)| (name.to_owned(), trimmed(value)))
+                .collect(),
         }
     }
 }
@@ -158,7 +168,7 @@ const TEXT_FIELDS: [&str; 8] = [
 /// of a problem before sending.
 fn validate(ticket: &NewTicket, fields: &[TicketField], i: I18n) -> Vec<(&'static str, String)> {
     let mut errors = Vec::new();
-    if ticket.kind == "request" && ticket.service.as_deref().unwrap_or("").is_empty() {
+    if ticket.kind == TicketType::Request && ticket.service.as_deref().unwrap_or("").is_empty() {
         errors.push((
             "service",
             i.t(
@@ -168,17 +178,8 @@ fn validate(ticket: &NewTicket, fields: &[TicketField], i: I18n) -> Vec<(&'stati
             .to_owned(),
         ));
     }
-    let values = [
-        &ticket.subject,
-        &ticket.description,
-        &ticket.environment,
-        &ticket.platform_version,
-        &ticket.impact,
-        &ticket.steps_to_reproduce,
-        &ticket.started_at,
-        &ticket.availability,
-    ];
-    for (name, value) in TEXT_FIELDS.into_iter().zip(values) {
+    for name in TEXT_FIELDS {
+        let value = ticket.fields.get(name).map_or("", String::as_str);
         let Some(field) = fields.iter().find(|field| field.id == name) else {
             continue;
         };
@@ -308,7 +309,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         let account = session.signed_in()?.account;
         let kind = ticket_kind(&form.kind.get(), &form.severity.get(), &form.service.get())?;
         Some(Quoted {
-            level: SupportLevel::try_from(account.level).ok()?,
+            level: account.level,
             tsm: account.tsm,
             kind,
         })
@@ -413,12 +414,9 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let clock = use_clock();
     let prefs = use_prefs();
     let CreatedTicket { ticket, call_now } = ticket;
-    let due = ticket
-        .first_response_due
-        .as_deref()
-        .map(js_sys::Date::parse);
-    let pending = ticket.status == "pending_approval";
-    let href = format!("/tickets/{}", ticket.id);
+    let due = ticket.first_response_due.map(crate::policy::ms);
+    let pending = ticket.status == TicketStatus::PendingApproval;
+    let href = crate::router::Route::Ticket { id: ticket.id }.href();
     // The form the keyboard was in is gone: continue from the answer.
     request_animation_frame(|| focus("confirmation"));
     view! {
@@ -444,7 +442,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
                     " "{call.instruction.clone()}
                 </p>
             })}
-            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href="/tickets">{t("My tickets", "マイチケット")}</a></p>
+            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href=crate::router::Route::TICKETS.href()>{t("My tickets", "マイチケット")}</a></p>
         </section>
     }
 }
@@ -467,9 +465,9 @@ mod tests {
     #[test]
     fn an_incident_carries_its_severity_and_no_service() {
         let ticket = draft("incident").ticket();
-        assert_eq!(ticket.severity.as_deref(), Some("high"));
+        assert_eq!(ticket.severity, Some(Severity::High));
         assert_eq!(ticket.service, None);
-        assert_eq!(ticket.subject, "Login fails");
+        assert_eq!(ticket.fields["subject"], "Login fails");
     }
 
     #[test]
