@@ -22,9 +22,7 @@ pub fn Response() -> impl IntoView {
         }
         match session.signed_in() {
             Some(me) => {
-                if let Ok(account_level) = SupportLevel::try_from(me.account.level) {
-                    level.set(account_level);
-                }
+                level.set(me.account.level);
                 tsm.set(me.account.tsm);
                 true
             }
