@@ -10,7 +10,8 @@
 //! - A `Content-Length` over [`Limits::body_bytes`] is answered at once, before any handler.
 //! - A body without a length (chunked) is read by the handler's extractor, which answers 413
 //!   past the limit (axum's `DefaultBodyLimit`); what it left unread is drained the same way.
-//!   So is the rest of any body a handler did not read to its end.
+//!   So is the rest of any body a handler did not read to its end (that answer keeps its
+//!   connection unless it is a 413).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,7 +19,7 @@ use std::task::{Context, Poll, ready};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Body as _, Frame, SizeHint};
@@ -51,16 +52,21 @@ pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next)
         })
     });
     let response = next.run(request).await;
-    match unread.take() {
-        Some(rest) => {
-            tokio::spawn(drain(rest, limits));
-            closing(response)
-        }
-        None => response,
+    let Some(rest) = unread.take() else {
+        return response;
+    };
+    tokio::spawn(drain(rest, limits));
+    // Any other answer (a 401 before the body was read, say) may keep its connection: the
+    // drain reads the body to its end, and hyper closes the connection itself if it cannot.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        closing(response)
+    } else {
+        response
     }
 }
 
-/// The connection is not reused after a drained body: its state past the caps is unknown.
+/// A connection that refused a body is not reused: the client may be sending for a while
+/// yet, and past the caps the server stops reading in the middle of the body.
 fn closing(mut response: Response) -> Response {
     response
         .headers_mut()
