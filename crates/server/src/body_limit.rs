@@ -162,3 +162,34 @@ impl Drop for Tracked {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tracked(text: &'static str) -> (Body, Unread) {
+        let unread = Unread::default();
+        let body = Body::new(Tracked {
+            inner: Some(Body::from(text)),
+            unread: unread.clone(),
+        });
+        (body, unread)
+    }
+
+    #[tokio::test]
+    async fn a_body_dropped_before_its_end_leaves_the_rest_to_drain() {
+        let (body, unread) = tracked("the whole ticket");
+        drop(body);
+        let rest = unread.take().expect("the unread body");
+        let bytes = rest.collect().await.expect("the rest").to_bytes();
+        assert_eq!(bytes, "the whole ticket");
+    }
+
+    #[tokio::test]
+    async fn a_body_read_to_its_end_leaves_nothing_to_drain() {
+        let (body, unread) = tracked("the whole ticket");
+        let bytes = body.collect().await.expect("the body").to_bytes();
+        assert_eq!(bytes, "the whole ticket");
+        assert!(unread.take().is_none());
+    }
+}
