@@ -31,12 +31,22 @@ pub struct Settings {
 /// 413.
 pub const DEFAULT_BODY_BYTES: usize = 64 * 1024;
 
+/// How much of a refused body the server reads before closing the connection (64 MiB)...
+pub const DEFAULT_DRAIN_BYTES: u64 = 64 * 1024 * 1024;
+/// ... and how long it keeps reading at most (30 s).
+pub const DEFAULT_DRAIN_TIME: Duration = Duration::from_secs(30);
+
 /// What the server accepts: the largest request body, and request budgets per rolling window
 /// (past them the answer is 429 with `Retry-After`).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// The largest request body, in bytes.
     pub body_bytes: usize,
+    /// After refusing a body as too large, how much more of it the server reads and discards
+    /// so that the client, still sending, can read the 413 (see `body_limit`).
+    pub drain_bytes: u64,
+    /// ... and for how long at most, so a slow sender cannot hold the connection open.
+    pub drain_time: Duration,
     pub window: Duration,
     /// Sign-in attempts per email address.
     pub sign_in_per_email: u32,
@@ -50,6 +60,8 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             body_bytes: DEFAULT_BODY_BYTES,
+            drain_bytes: DEFAULT_DRAIN_BYTES,
+            drain_time: DEFAULT_DRAIN_TIME,
             window: Duration::from_secs(60),
             sign_in_per_email: 5,
             sign_in_per_ip: 20,

@@ -16,6 +16,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+use crate::body_limit;
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::error::ApiError;
@@ -86,7 +87,11 @@ pub fn router(state: AppState) -> Router {
     let api = routes::api()
         .fallback(|| async { ApiError::not_found("There is no API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(state.settings.limits.body_bytes));
+        .layer(DefaultBodyLimit::max(state.settings.limits.body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.limits,
+            body_limit::enforce,
+        ));
     let request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -12,6 +12,7 @@ mod helpers;
 mod migrations;
 mod openapi;
 mod openapi_agreement;
+mod oversized_bodies;
 mod policy;
 mod precompressed;
 mod robustness;

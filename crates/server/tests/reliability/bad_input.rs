@@ -299,8 +299,8 @@ fn ticket_cases() -> Vec<Case> {
         .expect(422, "validation"),
     );
     // Bodies over the 64 KiB limit.
-    // (Far larger bodies are refused as soon as their length is known, and the connection is
-    // closed while the client is still sending: a client may then see a reset, not the 413.)
+    // (Far larger ones, whose refusal comes before the client has sent them, are in
+    // `tests/api/oversized_bodies.rs` and `tests/browser/oversized-body.test.mjs`.)
     for size in [65 * 1024, 256 * 1024, 1024 * 1024] {
         cases.push(
             post_ticket(
