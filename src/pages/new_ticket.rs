@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use support_api::{CreatedTicket, NewTicket, Severity, TicketStatus, TicketType};
+use support_api::{CreatedTicket, NewTicket, Severity, SupportLevel, TicketStatus, TicketType};
 use support_rules::TicketField;
 
 use crate::api::{self, ApiError, FieldErrorText};
@@ -361,7 +361,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         let account = session.signed_in()?.account;
         let kind = ticket_kind(&form.kind.get(), &form.severity.get(), &form.service.get())?;
         Some(Quoted {
-            level: account.level,
+            level: SupportLevel::try_from(account.level).ok()?,
             tsm: account.tsm,
             kind,
         })
