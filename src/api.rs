@@ -6,9 +6,7 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use support_rules::Policy;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit};
+use gloo_net::http::{Method, RequestBuilder};
 
 use crate::i18n::Lang;
 
@@ -78,14 +76,14 @@ struct Problem {
 
 /// A call's method, path, JSON body and idempotency key.
 struct ApiCall<'a> {
-    method: &'static str,
+    method: Method,
     url: &'a str,
     body: Option<String>,
     idempotency_key: Option<&'a str>,
 }
 
 impl<'a> ApiCall<'a> {
-    fn new(method: &'static str, url: &'a str) -> Self {
+    fn new(method: Method, url: &'a str) -> Self {
         ApiCall {
             method,
             url,
@@ -100,22 +98,29 @@ impl<'a> ApiCall<'a> {
         Ok(self)
     }
 
-    /// Sends the call; a success's body as text, anything else as an [`ApiError`]. One
-    /// function, not generic, for every call: the wasm holds its code once.
+    /// Sends the call with gloo-net (same origin, so the session cookie goes along); a
+    /// success's body as text, anything else as an [`ApiError`]. One function, not generic,
+    /// for every call: the wasm holds its code once.
     fn send(self) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
         Box::pin(async move {
-            let response = fetch(&self)
-                .await
-                .map_err(|e| ApiError::Network(message(&e)))?;
-            let status = response.status();
-            let text = match response.text() {
-                Ok(promise) => JsFuture::from(promise)
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string()),
-                Err(_) => None,
+            let network = |error: gloo_net::Error| ApiError::Network(error.to_string());
+            let mut request = RequestBuilder::new(self.url).method(self.method);
+            if let Some(key) = self.idempotency_key {
+                request = request.header("Idempotency-Key", key);
             }
-            .ok_or_else(|| ApiError::Decode("the answer is not text".into()))?;
+            let request = match self.body {
+                Some(body) => request
+                    .header("Content-Type", "application/json")
+                    .body(body),
+                None => request.build(),
+            }
+            .map_err(network)?;
+            let response = request.send().await.map_err(network)?;
+            let status = response.status();
+            let text = response
+                .text()
+                .await
+                .map_err(|e| ApiError::Decode(e.to_string()))?;
             if response.ok() {
                 return Ok(text);
             }
@@ -140,41 +145,12 @@ impl<'a> ApiCall<'a> {
     }
 }
 
-/// The browser's `fetch` of a call (same origin, so the session cookie goes along).
-async fn fetch(call: &ApiCall<'_>) -> Result<web_sys::Response, JsValue> {
-    let init = RequestInit::new();
-    init.set_method(call.method);
-    let headers = Headers::new()?;
-    if let Some(body) = &call.body {
-        headers.set("Content-Type", "application/json")?;
-        init.set_body(&JsValue::from_str(body));
-    }
-    if let Some(key) = call.idempotency_key {
-        headers.set("Idempotency-Key", key)?;
-    }
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(call.url, &init)?;
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    JsFuture::from(window.fetch_with_request(&request))
-        .await?
-        .dyn_into()
-}
-
-/// What a JavaScript exception says ("Failed to fetch").
-fn message(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|error| String::from(error.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
-
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    ApiCall::new("GET", url).answer().await
+    ApiCall::new(Method::GET, url).answer().await
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -189,7 +165,7 @@ pub async fn health() -> Result<Health, ApiError> {
 /// The support policy in force, with the data of the time zones its calendars use, so that
 /// every figure the SPA shows is computed by the same rules as the server's.
 pub async fn policy() -> Result<Policy, ApiError> {
-    let text = ApiCall::new("GET", "/api/policy").send().await?;
+    let text = ApiCall::new(Method::GET, "/api/policy").send().await?;
     Policy::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
@@ -201,7 +177,7 @@ pub struct Credentials {
 
 /// Signs in; the server answers with an HttpOnly session cookie the browser keeps.
 pub async fn sign_in(credentials: Credentials) -> Result<(), ApiError> {
-    ApiCall::new("POST", "/api/session")
+    ApiCall::new(Method::POST, "/api/session")
         .json(&credentials)?
         .send()
         .await?;
@@ -209,7 +185,7 @@ pub async fn sign_in(credentials: Credentials) -> Result<(), ApiError> {
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    ApiCall::new("DELETE", "/api/session").send().await?;
+    ApiCall::new(Method::DELETE, "/api/session").send().await?;
     Ok(())
 }
 
@@ -254,7 +230,7 @@ pub async fn create_ticket(
     ticket: support_api::NewTicket,
     idempotency_key: String,
 ) -> Result<support_api::CreatedTicket, ApiError> {
-    let mut call = ApiCall::new("POST", "/api/tickets").json(&ticket)?;
+    let mut call = ApiCall::new(Method::POST, "/api/tickets").json(&ticket)?;
     call.idempotency_key = Some(&idempotency_key);
     decode(&call.send().await?)
 }
@@ -315,12 +291,12 @@ struct Rejection<'a> {
 pub async fn decide(id: i64, decision: Decision, reason: String) -> Result<Ticket, ApiError> {
     match decision {
         Decision::Approve => {
-            ApiCall::new("POST", &format!("/api/tickets/{id}/approve"))
+            ApiCall::new(Method::POST, &format!("/api/tickets/{id}/approve"))
                 .answer()
                 .await
         }
         Decision::Reject => {
-            ApiCall::new("POST", &format!("/api/tickets/{id}/reject"))
+            ApiCall::new(Method::POST, &format!("/api/tickets/{id}/reject"))
                 .json(&Rejection { reason: &reason })?
                 .answer()
                 .await
@@ -355,7 +331,7 @@ pub async fn contacts() -> Result<Vec<Contact>, ApiError> {
 }
 
 pub async fn add_contact(contact: NewContact) -> Result<Contact, ApiError> {
-    ApiCall::new("POST", "/api/contacts")
+    ApiCall::new(Method::POST, "/api/contacts")
         .json(&contact)?
         .answer()
         .await
@@ -367,7 +343,7 @@ struct ContactChange {
 }
 
 pub async fn set_can_manage(id: i64, can_manage_contacts: bool) -> Result<Contact, ApiError> {
-    ApiCall::new("PATCH", &format!("/api/contacts/{id}"))
+    ApiCall::new(Method::PATCH, &format!("/api/contacts/{id}"))
         .json(&ContactChange {
             can_manage_contacts,
         })?
@@ -376,7 +352,7 @@ pub async fn set_can_manage(id: i64, can_manage_contacts: bool) -> Result<Contac
 }
 
 pub async fn remove_contact(id: i64) -> Result<(), ApiError> {
-    ApiCall::new("DELETE", &format!("/api/contacts/{id}"))
+    ApiCall::new(Method::DELETE, &format!("/api/contacts/{id}"))
         .send()
         .await?;
     Ok(())
