@@ -2,9 +2,8 @@
 //! out, shared by every page through context.
 
 use leptos::prelude::*;
-use support_api::Me;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Me};
 use crate::task::Fetched;
 
 #[derive(Clone, Copy)]
@@ -13,22 +12,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// `None` while loading; then the person, or why there is none. A failure being read
-    /// again (just after signing in) counts as loading, so that no page flashes "you are not
-    /// signed in" while the answer that says otherwise is on its way.
+    /// `None` while loading; then the person, or why there is none.
     pub fn me(self) -> Option<Result<Me, ApiError>> {
-        let reloading = self.me.loading();
-        self.me.get().filter(|me| me.is_ok() || !reloading)
+        self.me.get()
     }
 
     /// The signed-in person, if any (`None` while loading or when signed out).
     pub fn signed_in(self) -> Option<Me> {
         self.me.get().and_then(Result::ok)
-    }
-
-    /// The fetched person, for [`crate::components::loaded::Loaded`].
-    pub fn fetched(self) -> Fetched<Result<Me, ApiError>> {
-        self.me
     }
 
     pub fn refresh(self) {

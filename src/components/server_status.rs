@@ -2,7 +2,6 @@
 //! be submitted.
 
 use leptos::prelude::*;
-use support_api::HealthStatus;
 
 use crate::api;
 use crate::i18n::t;
@@ -21,7 +20,7 @@ pub fn ServerStatus() -> impl IntoView {
                 Some(Ok(health)) => view! {
                     <p id="server-status" class="status-ok">
                         {t("Support server: ", "サポートサーバー: ")}
-                        {match health.status { HealthStatus::Ok => "ok" }}
+                        {health.status}
                     </p>
                 }
                 .into_any(),

@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use support_api::{CreatedTicket, NewTicket, Severity, TicketStatus, TicketType};
+use support_api::{CreatedTicket, NewTicket, Severity, SupportLevel, TicketStatus, TicketType};
 use support_rules::TicketField;
 
-use crate::api::{self, ApiError, FieldErrorText};
+use crate::api::{self, ApiError};
 use crate::clock::use_clock;
 use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind};
 use crate::components::field::{Field, Kind, focus};
@@ -20,7 +20,6 @@ use crate::components::kind_choice::KindChoice;
 use crate::i18n::{I18n, Lang, t, use_i18n};
 use crate::policy::{ms, tel_href, use_policy, with_policy};
 use crate::prefs::use_prefs;
-use crate::router::Route;
 use crate::session::use_session;
 use crate::task::Call;
 use crate::{storage, time};
@@ -361,7 +360,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         let account = session.signed_in()?.account;
         let kind = ticket_kind(&form.kind.get(), &form.severity.get(), &form.service.get())?;
         Some(Quoted {
-            level: account.level,
+            level: SupportLevel::try_from(account.level).ok()?,
             tsm: account.tsm,
             kind,
         })
@@ -370,7 +369,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">
                 {t("You are not signed in. ", "サインインしていません。")}
-                <a href=Route::SignIn.href()>{t("Sign in", "サインイン")}</a>
+                <a href="/signin">{t("Sign in", "サインイン")}</a>
                 {t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
             </p>
         })}
@@ -439,7 +438,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
                     None => view! {
                         <p class="muted">
                             {t("Sign in to see by when support responds to your account, or see the ", "サインインすると、アカウントの回答期限が表示されます。")}
-                            <a href=Route::Response.href()>{t("response time of each support level", "サポートレベルごとの回答期限")}</a>
+                            <a href="/response">{t("response time of each support level", "サポートレベルごとの回答期限")}</a>
                             {t(".", "も確認できます。")}
                         </p>
                     }
@@ -461,7 +460,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let CreatedTicket { ticket, call_now } = ticket;
     let due = ticket.first_response_due.map(ms);
     let pending = ticket.status == TicketStatus::PendingApproval;
-    let href = Route::Ticket { id: ticket.id }.href();
+    let href = format!("/tickets/{}", ticket.id);
     // The form the keyboard was in is gone: continue from the answer.
     request_animation_frame(|| focus("confirmation"));
     view! {
@@ -487,7 +486,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
                     " "{call.instruction.clone()}
                 </p>
             })}
-            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href=Route::TICKETS.href()>{t("My tickets", "マイチケット")}</a></p>
+            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href="/tickets">{t("My tickets", "マイチケット")}</a></p>
         </section>
     }
 }

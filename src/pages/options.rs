@@ -8,7 +8,6 @@ use support_rules::{PhoneKind, Policy, Severity, TicketType};
 
 use crate::i18n::{policy_text, t, use_i18n};
 use crate::policy::{tel_href, with_policy};
-use crate::router::Route;
 use crate::session::use_session;
 use crate::{storage, time};
 
@@ -69,7 +68,7 @@ pub fn Options() -> impl IntoView {
             <h3>{t("Web", "Web")}</h3>
             <p>
                 {t("Open a ticket on the ", "")}
-                <a href=Route::NewTicket.href()>{t("new ticket page", "チケット作成ページ")}</a>
+                <a href="/tickets/new">{t("new ticket page", "チケット作成ページ")}</a>
                 {t(
                     ". Every ticket starts here, even an urgent one.",
                     "からチケットを作成してください。緊急の場合も、まずチケットを作成します。",
@@ -287,7 +286,7 @@ fn WhoMaySubmit() -> impl IntoView {
             })}
             <p>
                 {t("A contact with the right to manage contacts adds a person by their email address on the ", "管理権限を持つコンタクトは、")}
-                <a href=Route::Contacts.href()>{t("contacts page", "技術担当者ページ")}</a>
+                <a href="/contacts">{t("contacts page", "技術担当者ページ")}</a>
                 {t(". Set them up right after subscribing.", "でメールアドレスを登録して担当者を追加できます。サブスクリプション開始後すぐの設定をおすすめします。")}
             </p>
         </section>

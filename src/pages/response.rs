@@ -22,7 +22,9 @@ pub fn Response() -> impl IntoView {
         }
         match session.signed_in() {
             Some(me) => {
-                level.set(me.account.level);
+                if let Ok(account_level) = SupportLevel::try_from(me.account.level) {
+                    level.set(account_level);
+                }
                 tsm.set(me.account.tsm);
                 true
             }

@@ -2,12 +2,9 @@
 
 use leptos::prelude::*;
 
-use support_api::{Credentials, Me, ProblemType};
-
-use crate::api;
+use crate::api::{self, ApiError, Credentials, Me};
 use crate::i18n::{t, use_i18n};
 use crate::policy::tel_href;
-use crate::router::Route;
 use crate::session::use_session;
 use crate::task::Call;
 
@@ -38,7 +35,7 @@ fn SignedIn(me: Me) -> impl IntoView {
         <dl class="account">
             <dt>{t("Account", "アカウント")}</dt><dd>{me.account.name}</dd>
             <dt>{t("Support level", "サポートレベル")}</dt>
-            <dd>{me.account.level.number()} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
+            <dd>{me.account.level} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
             <dt>{t("Country", "国")}</dt>
             <dd>{me.account.country}</dd>
             {me.phone.map(|phone| view! {
@@ -74,7 +71,7 @@ fn SignInForm() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_in.value().get() {
             session.refresh();
-            crate::router::navigate(&Route::TICKETS);
+            crate::router::navigate("/tickets");
         }
     });
     let error = move || sign_in.value().get().and_then(Result::err);
@@ -97,11 +94,11 @@ fn SignInForm() -> impl IntoView {
             {move || {
                 error()
                     .map(|error| {
-                        let text = match error.kind() {
-                            Some(ProblemType::WrongCredentials) => {
+                        let text = match error {
+                            ApiError::SignedOut | ApiError::Problem { status: 401, .. } => {
                                 i.t("Wrong email or password.", "メールアドレスまたはパスワードが正しくありません。").to_owned()
                             }
-                            _ => error.to_string(),
+                            other => other.to_string(),
                         };
                         view! { <p id="signin-error" class="status-error" role="alert">{text}</p> }
                     })
