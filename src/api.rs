@@ -3,10 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use support_rules::Policy;
-use gloo_net::http::{Method, RequestBuilder};
 
 use crate::i18n::Lang;
 
