@@ -33,9 +33,10 @@ pub struct CalendarArgs {
     add: Option<BusinessDuration>,
 }
 
-/// `support-server quote --level N [--tsm] --type TYPE (--severity S | --service ID) --at INSTANT`
+/// What a deadline depends on, as `quote` and `sla` take it: `--level N [--tsm] --type T
+/// [--severity S | --service ID] [--policy FILE]`.
 #[derive(Debug, Args)]
-pub struct QuoteArgs {
+pub struct TicketArgs {
     /// The account's support level: 1, 2 or 3.
     #[arg(long)]
     level: SupportLevel,
@@ -45,39 +46,33 @@ pub struct QuoteArgs {
     /// request, incident or question.
     #[arg(long = "type")]
     ticket_type: TicketType,
-    /// An incident's severity: urgent, high, normal or low.
+    /// An incident's severity (for `sla`, the one it opened with): urgent, high, normal or low.
     #[arg(long)]
     severity: Option<Severity>,
     /// A request's service from the catalog.
     #[arg(long)]
     service: Option<ServiceId>,
-    /// When the ticket is submitted, RFC 3339.
-    #[arg(long)]
-    at: Timestamp,
     /// A policy file to use instead of the embedded default.
     #[arg(long, env = "SUPPORT_POLICY")]
     policy: Option<PathBuf>,
+}
+
+/// `support-server quote --level N [--tsm] --type TYPE (--severity S | --service ID) --at INSTANT`
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    #[command(flatten)]
+    ticket: TicketArgs,
+    /// When the ticket is submitted, RFC 3339.
+    #[arg(long)]
+    at: Timestamp,
 }
 
 /// `support-server sla --level N [--tsm] --type T [--severity S | --service ID] --events FILE
 /// --at INSTANT [--policy FILE]`
 #[derive(Debug, Args)]
 pub struct SlaArgs {
-    /// The account's support level: 1, 2 or 3.
-    #[arg(long)]
-    level: SupportLevel,
-    /// The account has a Technical Success Manager.
-    #[arg(long)]
-    tsm: bool,
-    /// request, incident or question.
-    #[arg(long = "type")]
-    ticket_type: TicketType,
-    /// An incident's severity when it opened: urgent, high, normal or low.
-    #[arg(long)]
-    severity: Option<Severity>,
-    /// A request's service from the catalog.
-    #[arg(long)]
-    service: Option<ServiceId>,
+    #[command(flatten)]
+    ticket: TicketArgs,
     /// A JSON array of `{"at": RFC 3339, "kind": ..., "severity"?: S}` in time order, the
     /// first one `opened`.
     #[arg(long)]
@@ -85,9 +80,6 @@ pub struct SlaArgs {
     /// The instant asked about, RFC 3339; later events are ignored.
     #[arg(long)]
     at: Timestamp,
-    /// A policy file to use instead of the embedded default.
-    #[arg(long, env = "SUPPORT_POLICY")]
-    policy: Option<PathBuf>,
 }
 
 /// One event as written in the `--events` file.
@@ -198,17 +190,21 @@ fn ticket_kind(
 
 /// Runs `quote`.
 pub fn quote(args: QuoteArgs) -> ExitCode {
-    let policy = match load_policy(args.policy.as_ref()) {
+    let policy = match load_policy(args.ticket.policy.as_ref()) {
         Ok(policy) => policy,
         Err(message) => return bad(message),
     };
-    let kind = match ticket_kind(args.ticket_type, args.severity, args.service) {
+    let kind = match ticket_kind(
+        args.ticket.ticket_type,
+        args.ticket.severity,
+        args.ticket.service,
+    ) {
         Ok(kind) => kind,
         Err(message) => return bad(message),
     };
     let request = QuoteRequest {
-        level: args.level,
-        tsm: args.tsm,
+        level: args.ticket.level,
+        tsm: args.ticket.tsm,
         kind,
         at: args.at,
     };
@@ -276,11 +272,15 @@ fn read_events(path: &PathBuf) -> Result<Vec<SlaEvent>, String> {
 
 /// Runs `sla`.
 pub fn sla(args: SlaArgs) -> ExitCode {
-    let policy = match load_policy(args.policy.as_ref()) {
+    let policy = match load_policy(args.ticket.policy.as_ref()) {
         Ok(policy) => policy,
         Err(message) => return bad(message),
     };
-    let kind = match ticket_kind(args.ticket_type, args.severity, args.service) {
+    let kind = match ticket_kind(
+        args.ticket.ticket_type,
+        args.ticket.severity,
+        args.ticket.service,
+    ) {
         Ok(kind) => kind,
         Err(message) => return bad(message),
     };
@@ -289,8 +289,8 @@ pub fn sla(args: SlaArgs) -> ExitCode {
         Err(message) => return bad(message),
     };
     let ticket = SlaTicket {
-        level: args.level,
-        tsm: args.tsm,
+        level: args.ticket.level,
+        tsm: args.ticket.tsm,
         kind,
     };
     match policy.sla_clock(&ticket, &events) {
