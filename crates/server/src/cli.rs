@@ -188,18 +188,20 @@ fn ticket_kind(
     }
 }
 
+impl TicketArgs {
+    /// The policy in force and the ticket's kind, or what is wrong with the arguments.
+    fn policy_and_kind(&self) -> Result<(Policy, TicketKind), String> {
+        let policy = load_policy(self.policy.as_ref())?;
+        let kind = ticket_kind(self.ticket_type, self.severity, self.service.clone())
+            .map_err(str::to_owned)?;
+        Ok((policy, kind))
+    }
+}
+
 /// Runs `quote`.
 pub fn quote(args: QuoteArgs) -> ExitCode {
-    let policy = match load_policy(args.ticket.policy.as_ref()) {
-        Ok(policy) => policy,
-        Err(message) => return bad(message),
-    };
-    let kind = match ticket_kind(
-        args.ticket.ticket_type,
-        args.ticket.severity,
-        args.ticket.service,
-    ) {
-        Ok(kind) => kind,
+    let (policy, kind) = match args.ticket.policy_and_kind() {
+        Ok(loaded) => loaded,
         Err(message) => return bad(message),
     };
     let request = QuoteRequest {
@@ -272,16 +274,8 @@ fn read_events(path: &PathBuf) -> Result<Vec<SlaEvent>, String> {
 
 /// Runs `sla`.
 pub fn sla(args: SlaArgs) -> ExitCode {
-    let policy = match load_policy(args.ticket.policy.as_ref()) {
-        Ok(policy) => policy,
-        Err(message) => return bad(message),
-    };
-    let kind = match ticket_kind(
-        args.ticket.ticket_type,
-        args.ticket.severity,
-        args.ticket.service,
-    ) {
-        Ok(kind) => kind,
+    let (policy, kind) = match args.ticket.policy_and_kind() {
+        Ok(loaded) => loaded,
         Err(message) => return bad(message),
     };
     let events = match read_events(&args.events) {
