@@ -18,7 +18,7 @@ pub use people::{
     AccountSummary, Contact, ContactChange, ContactList, Me, NewContact, PersonSummary, Phone,
 };
 pub use problem::{FieldCode, FieldError, Problem, ProblemType};
-pub use session::Credentials;
+pub use session::{Credentials, SessionState};
 pub use support_rules::{Quote, Severity, SupportLevel, TicketType};
 pub use tickets::{
     CallNow, CreatedTicket, NewTicket, Rejection, Submitter, Ticket, TicketPage, TicketStatus,

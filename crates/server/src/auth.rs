@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -120,16 +120,38 @@ pub struct SignedIn {
     pub account: Account,
 }
 
+impl SignedIn {
+    /// The session's person, or 401 (`not-signed-in`).
+    async fn extract(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or(ApiError::NotSignedIn)
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = session_token(&parts.headers).ok_or(ApiError::NotSignedIn)?;
-        let (person, account) =
-            people::by_session(&state.db, &token_hash(token), jiff::Timestamp::now())
-                .await?
-                .ok_or(ApiError::NotSignedIn)?;
-        Ok(Self { person, account })
+        Self::extract(parts, state).await
+    }
+}
+
+/// `Option<SignedIn>`: `None` for a visitor without a live session (a missing, malformed,
+/// unknown or expired cookie); only a failing database is an error.
+impl OptionalFromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(None);
+        };
+        let found =
+            people::by_session(&state.db, &token_hash(token), jiff::Timestamp::now()).await?;
+        Ok(found.map(|(person, account)| Self { person, account }))
     }
 }
 
@@ -142,7 +164,7 @@ impl FromRequestParts<AppState> for Contact {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        let signed_in = SignedIn::extract(parts, state).await?;
         if signed_in.person.is_technical_contact() {
             Ok(Self(signed_in))
         } else {
@@ -162,7 +184,7 @@ impl FromRequestParts<AppState> for ContactManager {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        let signed_in = SignedIn::extract(parts, state).await?;
         if signed_in.person.may_manage_contacts() {
             Ok(Self(signed_in))
         } else {

@@ -19,7 +19,12 @@ use crate::state::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
-        .route("/session", post(session::sign_in).delete(session::sign_out))
+        .route(
+            "/session",
+            get(session::state)
+                .post(session::sign_in)
+                .delete(session::sign_out),
+        )
         .route("/me", get(me::me))
         .route("/openapi.json", get(openapi::openapi))
         .route("/policy", get(policy::policy))

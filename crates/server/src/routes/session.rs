@@ -1,18 +1,32 @@
-//! Signing in and out.
+//! Signing in and out, and asking whether one is signed in.
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use support_api::Credentials;
+use support_api::{Credentials, SessionState};
 
-use crate::auth;
+use crate::auth::{self, SignedIn};
 use crate::domain::{Email, Invalid};
 use crate::error::ApiError;
 use crate::routes::extract::ApiJson;
+use crate::routes::me;
 use crate::state::AppState;
 use crate::store::{people, sessions};
+
+/// `GET /api/session`: 200 for everyone, `{"signed_in": false}` for a visitor (so a signed-out
+/// page logs no failed request), or `{"signed_in": true, "me": ...}` as `GET /api/me` says.
+pub async fn state(
+    State(state): State<AppState>,
+    signed_in: Option<SignedIn>,
+) -> Json<SessionState> {
+    Json(match signed_in {
+        Some(signed_in) => SessionState::signed_in(me::view(&state.policy.policy, signed_in)),
+        None => SessionState::signed_out(),
+    })
+}
 
 /// `POST /api/session`: 204 with the session cookie, or 401 for a wrong email or password.
 pub async fn sign_in(

@@ -7,6 +7,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/health"),
     ("get", "/api/policy"),
     ("get", "/api/quote"),
+    ("get", "/api/session"),
     ("post", "/api/session"),
     ("delete", "/api/session"),
     ("get", "/api/me"),

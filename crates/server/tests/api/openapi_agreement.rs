@@ -10,7 +10,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 use support_api::{
     ContactChange, ContactList, CreatedTicket, Credentials, FieldError, Health, Me, NewContact,
-    NewTicket, Problem, Quote, Rejection, Ticket, TicketPage,
+    NewTicket, Problem, Quote, Rejection, SessionState, Ticket, TicketPage,
 };
 
 const DOCUMENT: &str = include_str!("../../api/openapi.json");
@@ -278,6 +278,7 @@ fn compared() -> Vec<(&'static str, Shape)> {
         ("TicketPage", wire_shape::<TicketPage>(Answer)),
         ("NewTicket", fixed_members(wire_shape::<NewTicket>(Request))),
         ("Me", wire_shape::<Me>(Answer)),
+        ("SessionState", wire_shape::<SessionState>(Answer)),
         ("Contact", wire_shape::<support_api::Contact>(Answer)),
         ("ContactList", wire_shape::<ContactList>(Answer)),
         ("NewContact", wire_shape::<NewContact>(Request)),

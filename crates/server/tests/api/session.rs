@@ -202,6 +202,67 @@ async fn an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in(backend:
     assert_eq!(count, 1, "only the new session is left");
 }
 
+async fn the_session_state_is_200_for_everyone_and_says_who_is_signed_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let seeded = app.create_account("ana@example.com", 2, false, "PT").await;
+    // A visitor and every kind of forged or hostile cookie: signed out, and no failed request
+    // (the hostile-input table's cookies, which the other endpoints answer with 401).
+    for cookie in [
+        None,
+        Some("support_session=".to_owned()),
+        Some("support_session=not-hex".to_owned()),
+        Some(format!("support_session={}", "a".repeat(64))),
+        Some(format!("support_session={}", "g".repeat(64))),
+        Some("support_session=' OR '1'='1".to_owned()),
+        Some(format!("support_session={}", "a".repeat(8000))),
+        Some("other=1; support_session=<script>".to_owned()),
+    ] {
+        let mut request = app.client.get(app.url("/api/session"));
+        if let Some(cookie) = &cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("session state");
+        assert_eq!(response.status(), 200, "{cookie:?}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body, json!({"signed_in": false}), "{cookie:?}");
+    }
+    let client = app.sign_in(&seeded.email).await;
+    let state: Value = client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .expect("session state")
+        .json()
+        .await
+        .expect("json");
+    let me: Value = client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(state["signed_in"], true);
+    assert_eq!(state["me"], me, "the same description as GET /api/me");
+    assert_eq!(state["me"]["person"]["email"], "ana@example.com");
+    // Signed out again: the same cookie no longer counts.
+    client
+        .delete(app.url("/api/session"))
+        .send()
+        .await
+        .expect("sign out");
+    let after: Value = client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .expect("session state")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(after, json!({"signed_in": false}));
+}
+
 on_both!(
     an_expired_session_is_401_and_is_forgotten_at_the_next_sign_in,
     signing_in_sets_a_strict_http_only_cookie_and_me_describes_the_person,
@@ -210,4 +271,5 @@ on_both!(
     me_without_a_session_or_with_a_forged_one_is_401,
     sign_in_attempts_are_limited_per_email_with_retry_after,
     sign_in_attempts_are_limited_per_client_ip,
+    the_session_state_is_200_for_everyone_and_says_who_is_signed_in,
 );

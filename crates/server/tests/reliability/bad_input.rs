@@ -960,6 +960,7 @@ fn session_cases() -> Vec<Case> {
         (Method::PATCH, "/api/me"),
         (Method::POST, "/api/health"),
         (Method::PUT, "/api/session"),
+        (Method::PATCH, "/api/session"),
         (Method::GET, "/api/tickets/1/approve"),
     ] {
         cases.push(
