@@ -132,14 +132,14 @@ async fn the_database_refuses_a_ticket_status_that_does_not_exist(backend: Backe
             .await
             .unwrap_or_else(|error| panic!("{status} is a status: {error}"));
     }
-    for unknown in ["solved", "OPEN", "", "open "] {
+    for unknown in ["archived", "OPEN", "", "open "] {
         let refused = insert_ticket(&app.db, unknown).await;
         assert!(refused.is_err(), "{unknown:?} was stored");
     }
     let id = insert_ticket(&app.db, "open")
         .await
         .expect("an open ticket");
-    let changed = sqlx::query("UPDATE tickets SET status = 'closed' WHERE id = $1")
+    let changed = sqlx::query("UPDATE tickets SET status = 'archived' WHERE id = $1")
         .bind(id)
         .execute(app.db.writer())
         .await;
@@ -220,5 +220,5 @@ async fn the_sqlite_status_migration_keeps_existing_tickets_and_their_idempotenc
     assert!(problems.is_empty(), "rows refer to nothing");
     let next = insert_ticket(&db, "open").await.expect("a new ticket");
     assert_eq!(next, 10, "ids go on after the old ones");
-    assert!(insert_ticket(&db, "solved").await.is_err());
+    assert!(insert_ticket(&db, "archived").await.is_err());
 }
