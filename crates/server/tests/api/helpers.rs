@@ -143,6 +143,16 @@ impl TestApp {
         client
     }
 
+    /// A signed-in support engineer (`admin create-staff`).
+    pub async fn engineer(&self) -> Client {
+        let email = format!("eng{}@vendor.example", random_hex());
+        let password = Password::parse(PASSWORD).expect("a valid password");
+        admin::create_staff(&self.db, &email, "Eve Engineer", &password)
+            .await
+            .expect("create an engineer");
+        self.sign_in(&email).await
+    }
+
     /// A signed-in manager of a new level-3 PT account.
     pub async fn manager(&self) -> Client {
         let email = format!("boss{}@example.com", random_hex());
