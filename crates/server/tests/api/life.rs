@@ -934,12 +934,15 @@ async fn escalations_are_recorded_and_not_handled_needs_its_detail(backend: Back
     assert_eq!(late["type"], "/problems/ticket-status-conflict");
 }
 
-async fn a_missed_first_response_is_recorded_as_breached_once(backend: Backend) {
+async fn a_missed_first_response_is_recorded_as_breached_once_by_three_servers(backend: Backend) {
     let app = spawn_app_with(backend, |settings| {
         settings.task_interval = Duration::from_millis(100);
     })
     .await;
     let (customer, id) = open_ticket(&app).await;
+    // Three servers record deadlines on the same database.
+    app.another_server().await;
+    app.another_server().await;
     // Opened five hours ago: the level-3 high target of four hours has passed.
     let opened = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(5);
     sqlx::query("UPDATE tickets SET opened_at = $1, created_at = $1 WHERE id = $2")
@@ -973,7 +976,7 @@ async fn a_missed_first_response_is_recorded_as_breached_once(backend: Backend) 
         .iter()
         .filter(|e| e["type"] == "deadline_breached")
         .count();
-    assert_eq!(count, 1, "recorded once, however many ticks");
+    assert_eq!(count, 1, "recorded once, however many ticks and servers");
 }
 
 on_both!(
@@ -988,5 +991,5 @@ on_both!(
     the_server_closes_a_solved_ticket_once_its_window_has_passed,
     a_severity_change_moves_the_first_response_deadline,
     escalations_are_recorded_and_not_handled_needs_its_detail,
-    a_missed_first_response_is_recorded_as_breached_once,
+    a_missed_first_response_is_recorded_as_breached_once_by_three_servers,
 );
