@@ -12,14 +12,20 @@ mod people;
 mod problem;
 mod session;
 mod tickets;
+mod timeline;
 
 pub use health::{Health, HealthStatus};
 pub use people::{
-    AccountSummary, Contact, ContactChange, ContactList, Me, NewContact, PersonSummary, Phone,
+    AccountSummary, Contact, ContactChange, ContactList, Me, NewContact, PersonSummary, Phone, Role,
 };
 pub use problem::{FieldCode, FieldError, Problem, ProblemType};
 pub use session::{Credentials, SessionState};
 pub use support_rules::{Quote, Severity, SupportLevel, TicketType};
 pub use tickets::{
-    CallNow, CreatedTicket, NewTicket, Rejection, Submitter, Ticket, TicketPage, TicketStatus,
+    CallNow, CreatedTicket, FirstResponseSla, NewTicket, Rejection, Submitter, Ticket, TicketPage,
+    TicketSla, TicketStatus, UpdateSla,
+};
+pub use timeline::{
+    Author, Deadline, Entry, EscalationReason, NewEscalation, NewMessage, NewRating, Reopening,
+    SeverityChange, Timeline, TimelineEntry,
 };

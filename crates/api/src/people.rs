@@ -6,11 +6,41 @@ use support_rules::SupportLevel;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Me {
     pub person: PersonSummary,
-    pub account: AccountSummary,
+    pub role: Role,
+    /// `null` for a support engineer, who belongs to no customer account.
+    pub account: Option<AccountSummary>,
     pub is_contact: bool,
     pub can_manage_contacts: bool,
     /// The policy's support number for the account's country, when it has one.
     pub phone: Option<Phone>,
+}
+
+/// Which side of support a person is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A person of a customer account (a technical contact or not).
+    Customer,
+    /// A support engineer of the vendor: sees every account's tickets, in no account.
+    Engineer,
+}
+
+impl Role {
+    /// The role as in the API and the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Engineer => "engineer",
+        }
+    }
+
+    /// The role of `key`, as [`Role::key`] writes it.
+    pub fn from_key(key: &str) -> Option<Role> {
+        [Role::Customer, Role::Engineer]
+            .into_iter()
+            .find(|r| r.key() == key)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

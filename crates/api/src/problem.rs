@@ -52,6 +52,10 @@ problem_types! {
     LastContactManager = "/problems/last-contact-manager", 409, "The account's last contact manager";
     EmailTaken = "/problems/email-taken", 409, "The email address is already in use";
     ContactLimit = "/problems/contact-limit", 409, "The account has as many contacts as the policy allows";
+    TicketTakesNoMessages = "/problems/ticket-takes-no-messages", 409, "The ticket takes no messages now";
+    TicketStatusConflict = "/problems/ticket-status-conflict", 409, "The ticket's status does not allow this";
+    ReopenWindowPassed = "/problems/reopen-window-passed", 409, "The ticket can no longer be reopened";
+    AlreadyRated = "/problems/already-rated", 409, "The ticket is already rated";
     BodyTooLarge = "/problems/body-too-large", 413, "The request body is too large";
     UnsupportedMediaType = "/problems/unsupported-media-type", 415, "Unsupported content type";
     Validation = "/problems/validation", 422, "Invalid values";

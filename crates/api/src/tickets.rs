@@ -16,10 +16,18 @@ pub enum TicketStatus {
     /// Filed by someone who is not a technical contact: waits for a contact's approval, and
     /// its response clock has not started.
     PendingApproval,
-    /// Its response clock runs.
+    /// Its response clock runs; no engineer has answered yet.
     Open,
     /// A contact refused it, with a reason.
     Rejected,
+    /// An engineer answered publicly (or the customer replied to a request for information).
+    InProgress,
+    /// An engineer asked the customer for information: the update clock is paused.
+    WaitingForCustomer,
+    /// Solved by the customer or an engineer; it may be reopened for a while.
+    Solved,
+    /// Closed once the reopening window passed; a follow-up is a new ticket.
+    Closed,
 }
 
 impl TicketStatus {
@@ -28,6 +36,10 @@ impl TicketStatus {
         TicketStatus::PendingApproval,
         TicketStatus::Open,
         TicketStatus::Rejected,
+        TicketStatus::InProgress,
+        TicketStatus::WaitingForCustomer,
+        TicketStatus::Solved,
+        TicketStatus::Closed,
     ];
 
     /// The status as in the API and the database.
@@ -36,6 +48,10 @@ impl TicketStatus {
             TicketStatus::PendingApproval => "pending_approval",
             TicketStatus::Open => "open",
             TicketStatus::Rejected => "rejected",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::WaitingForCustomer => "waiting_for_customer",
+            TicketStatus::Solved => "solved",
+            TicketStatus::Closed => "closed",
         }
     }
 
@@ -108,6 +124,58 @@ pub struct Ticket {
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub decided_at: Option<Timestamp>,
     pub rejection_reason: Option<String>,
+    /// The ticket's deadlines as of the answer's instant.
+    pub sla: TicketSla,
+}
+
+/// A ticket's deadlines as of an instant, computed by the rules crate from its timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TicketSla {
+    pub first_response: FirstResponseSla,
+    pub update: UpdateSla,
+}
+
+/// The first-response deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FirstResponseSla {
+    /// `null` until the ticket opens.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub due: Option<Timestamp>,
+    /// When an engineer first answered publicly, on time or late.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub met_at: Option<Timestamp>,
+    /// The answer came after `due`, or none has come and `due` has passed.
+    pub breached: bool,
+}
+
+/// The next-update deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UpdateSla {
+    /// The running deadline; `null` while paused, before the first engineer message and once
+    /// solved, closed or rejected.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub due: Option<Timestamp>,
+    /// The ticket waits for the customer's reply to a request for information.
+    pub paused: bool,
+}
+
+impl From<support_rules::SlaStatus> for TicketSla {
+    fn from(status: support_rules::SlaStatus) -> Self {
+        Self {
+            first_response: FirstResponseSla {
+                due: status.first_response.due,
+                met_at: status.first_response.met_at,
+                breached: status.first_response.breached,
+            },
+            update: UpdateSla {
+                due: status.update.due,
+                paused: status.update.paused,
+            },
+        }
+    }
 }
 
 /// The number to call now about an urgent incident.
@@ -209,6 +277,45 @@ fn parse_utc(text: &str) -> Option<Timestamp> {
     text.parse().ok()
 }
 
+/// A ticket's `sla`, its instants read like the ticket's own.
+struct SlaRead(TicketSla);
+
+impl<'de> Deserialize<'de> for SlaRead {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct First {
+            due: Option<Instant>,
+            met_at: Option<Instant>,
+            breached: bool,
+        }
+        #[derive(Deserialize)]
+        struct Update {
+            due: Option<Instant>,
+            paused: bool,
+        }
+        #[derive(Deserialize)]
+        struct Sla {
+            first_response: First,
+            update: Update,
+        }
+        let Sla {
+            first_response,
+            update,
+        } = Sla::deserialize(deserializer)?;
+        Ok(SlaRead(TicketSla {
+            first_response: FirstResponseSla {
+                due: instant(first_response.due),
+                met_at: instant(first_response.met_at),
+                breached: first_response.breached,
+            },
+            update: UpdateSla {
+                due: instant(update.due),
+                paused: update.paused,
+            },
+        }))
+    }
+}
+
 fn instant(value: Option<Instant>) -> Option<Timestamp> {
     value.map(|Instant(at)| at)
 }
@@ -229,7 +336,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
         let (mut subject, mut description, mut language, mut status) = (None, None, None, None);
         let (mut created_at, mut opened_at, mut first_response_due) = (None, None, None);
         let (mut submitter, mut decided_at, mut rejection_reason) = (None, None, None);
-        let mut call_now = None;
+        let (mut call_now, mut sla) = (None, None);
         let mut fields = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -248,6 +355,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "decided_at" => decided_at = instant(map.next_value()?),
                 "rejection_reason" => rejection_reason = map.next_value()?,
                 "call_now" => call_now = map.next_value()?,
+                "sla" => sla = Some(map.next_value::<SlaRead>()?.0),
                 _ => {
                     fields.insert(key, map.next_value()?);
                 }
@@ -270,6 +378,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 submitter: take(submitter, "submitter")?,
                 decided_at,
                 rejection_reason,
+                sla: take(sla, "sla")?,
             })
         })()
         .map_err(de::Error::custom)?;
@@ -286,7 +395,8 @@ mod tests {
         "subject":"Down","description":"All of it","environment":"prod","language":"en",
         "status":"open","created_at":"2026-12-01T10:00:00Z","opened_at":"2026-12-01T10:00:00Z",
         "first_response_due":"2026-12-01T11:00:00Z","submitter":{"id":1,"name":"A","email":"a@example.com"},
-        "decided_at":null,"rejection_reason":null,"call_now":{"number":"+1","instruction":"Call"}}"#;
+        "decided_at":null,"rejection_reason":null,
+        "sla":{"first_response":{"due":"2026-12-01T11:00:00Z","met_at":null,"breached":false},"update":{"due":null,"paused":false}},"call_now":{"number":"+1","instruction":"Call"}}"#;
 
     #[test]
     fn a_created_ticket_reads_its_fields_and_call_now_and_writes_back_the_same_members() {

@@ -421,7 +421,28 @@ pub struct PolicyDocument {
     pub phones: Vec<PhoneNumber>,
     pub languages: Vec<Language>,
     pub contacts: ContactRules,
+    /// What happens to a ticket once solved; the shipped defaults when the file says nothing.
+    #[serde(default)]
+    pub lifecycle: Lifecycle,
     pub ticket_fields: Vec<TicketField>,
+}
+
+/// The rules of a ticket's life after it is solved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    /// For how many calendar days (of 24 hours, counted from the instant it was solved) the
+    /// customer or an engineer may reopen a solved ticket; afterwards the server closes it
+    /// and a follow-up is a new ticket. **(default)** 14: the vendor's page names no figure.
+    pub reopen_within_days: u32,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self {
+            reopen_within_days: 14,
+        }
+    }
 }
 
 /// The JSON form: the document and the zones its calendars name, as TZif in base64, so that

@@ -1,4 +1,5 @@
-//! The operator's commands: `admin create-account` and `admin reset-password`.
+//! The operator's commands: `admin create-account`, `admin create-staff` and
+//! `admin reset-password`.
 
 use std::io::BufRead;
 
@@ -79,6 +80,23 @@ pub async fn create_account(
     };
     match people::create_account(db, new, jiff::Timestamp::now()).await {
         Ok((account, _)) => Ok(account),
+        Err(AddError::EmailTaken(email)) => Err(AdminError::EmailExists(email)),
+        Err(AddError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// Creates a support engineer (no account; sees every account's tickets). Returns their id.
+pub async fn create_staff(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password: &Password,
+) -> Result<i64, AdminError> {
+    let email = Email::parse(email).map_err(invalid("--email"))?;
+    let name = PersonName::parse(name).map_err(invalid("--name"))?;
+    let hash = hash(password).await?;
+    match people::create_engineer(db, &email, &name, &hash, jiff::Timestamp::now()).await {
+        Ok(id) => Ok(id),
         Err(AddError::EmailTaken(email)) => Err(AdminError::EmailExists(email)),
         Err(AddError::Database(error)) => Err(error.into()),
     }

@@ -1,5 +1,6 @@
 //! Passwords (argon2id), session tokens and cookies, and the extractors that give a handler
-//! the signed-in person: [`SignedIn`] (anyone with a live session), [`Contact`] (a technical
+//! the signed-in person: [`Viewer`] (anyone with a live session, engineers included),
+//! [`SignedIn`] (a person of a customer account), [`Contact`] (a technical
 //! contact) and [`ContactManager`] (a contact who may manage contacts), so that a handler's
 //! signature says whom it serves.
 
@@ -112,34 +113,48 @@ pub fn session_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The signed-in person and their account; a handler that takes it answers 401 to anyone
-/// without a live session.
+/// Anyone signed in: a person of a customer account, or a support engineer (who has no
+/// account). A handler that takes it answers 401 to anyone without a live session.
 #[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub person: Person,
-    pub account: Account,
+pub enum Viewer {
+    Customer(SignedIn),
+    Engineer(Person),
 }
 
-impl SignedIn {
-    /// The session's person, or 401 (`not-signed-in`).
-    async fn extract(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+impl Viewer {
+    pub fn person(&self) -> &Person {
+        match self {
+            Viewer::Customer(signed_in) => &signed_in.person,
+            Viewer::Engineer(person) => person,
+        }
+    }
+
+    /// The one account whose tickets the viewer sees; `None` for an engineer, who sees all.
+    pub fn account_id(&self) -> Option<i64> {
+        match self {
+            Viewer::Customer(signed_in) => Some(signed_in.account.id),
+            Viewer::Engineer(_) => None,
+        }
+    }
+
+    pub fn is_engineer(&self) -> bool {
+        matches!(self, Viewer::Engineer(_))
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
             .await?
             .ok_or(ApiError::NotSignedIn)
     }
 }
 
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Self::extract(parts, state).await
-    }
-}
-
-/// `Option<SignedIn>`: `None` for a visitor without a live session (a missing, malformed,
+/// `Option<Viewer>`: `None` for a visitor without a live session (a missing, malformed,
 /// unknown or expired cookie); only a failing database is an error.
-impl OptionalFromRequestParts<AppState> for SignedIn {
+impl OptionalFromRequestParts<AppState> for Viewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -151,7 +166,34 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
         };
         let found =
             people::by_session(&state.db, &token_hash(token), jiff::Timestamp::now()).await?;
-        Ok(found.map(|(person, account)| Self { person, account }))
+        Ok(found.map(|(person, account)| match account {
+            Some(account) => Viewer::Customer(SignedIn { person, account }),
+            None => Viewer::Engineer(person),
+        }))
+    }
+}
+
+/// A signed-in person of a customer account, and the account; a handler that takes it
+/// answers 401 to anyone without a live session and 403 to a support engineer (filing,
+/// approving and the account's contacts are the customer's own business).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub person: Person,
+    pub account: Account,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match <Viewer as FromRequestParts<AppState>>::from_request_parts(parts, state).await? {
+            Viewer::Customer(signed_in) => Ok(signed_in),
+            Viewer::Engineer(_) => Err(ApiError::Forbidden(
+                "Support engineers act on the customers' tickets, not for a customer account: \
+                 only the account's people can do this."
+                    .into(),
+            )),
+        }
     }
 }
 
@@ -164,7 +206,7 @@ impl FromRequestParts<AppState> for Contact {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in = SignedIn::extract(parts, state).await?;
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
         if signed_in.person.is_technical_contact() {
             Ok(Self(signed_in))
         } else {
@@ -184,7 +226,7 @@ impl FromRequestParts<AppState> for ContactManager {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in = SignedIn::extract(parts, state).await?;
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
         if signed_in.person.may_manage_contacts() {
             Ok(Self(signed_in))
         } else {

@@ -25,6 +25,9 @@ pub struct Settings {
     /// How long a session lasts after signing in.
     pub session_lifetime: Duration,
     pub limits: Limits,
+    /// How often the server records deadline outcomes and closes solved tickets past their
+    /// reopening window.
+    pub task_interval: Duration,
 }
 
 /// The largest request body the API reads by default (64 KiB); larger ones are answered with
@@ -81,6 +84,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_lifetime: Duration::from_secs(60 * 60 * 24 * 14),
             limits: Limits::default(),
+            task_interval: crate::service::tasks::INTERVAL,
         }
     }
 }

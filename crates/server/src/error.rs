@@ -11,11 +11,12 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use support_api::{FieldCode, FieldError, Problem, ProblemType};
+use support_api::{FieldCode, FieldError, Problem, ProblemType, TicketStatus};
 
 use crate::domain::Invalid;
 use crate::domain::rules::NotDelegable;
 use crate::rate_limit::Exhausted;
+use crate::service::life::LifeError;
 use crate::service::tickets::{DecisionError, SubmitError};
 use crate::store::people::ChangeError;
 use crate::store::tickets::DecideError;
@@ -60,6 +61,10 @@ pub enum Conflict {
     LastContactManager,
     EmailTaken,
     ContactLimit,
+    TicketTakesNoMessages,
+    TicketStatus,
+    ReopenWindowPassed,
+    AlreadyRated,
 }
 
 impl ApiError {
@@ -97,6 +102,10 @@ impl ApiError {
                 Conflict::LastContactManager => ProblemType::LastContactManager,
                 Conflict::EmailTaken => ProblemType::EmailTaken,
                 Conflict::ContactLimit => ProblemType::ContactLimit,
+                Conflict::TicketTakesNoMessages => ProblemType::TicketTakesNoMessages,
+                Conflict::TicketStatus => ProblemType::TicketStatusConflict,
+                Conflict::ReopenWindowPassed => ProblemType::ReopenWindowPassed,
+                Conflict::AlreadyRated => ProblemType::AlreadyRated,
             },
             Self::TooLarge { .. } => ProblemType::BodyTooLarge,
             Self::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
@@ -224,6 +233,49 @@ impl From<DecideError> for ApiError {
                 format!("The ticket is {status}; only a ticket pending approval can be decided."),
             ),
             DecideError::Database(error) => Self::Database(error),
+        }
+    }
+}
+
+impl From<LifeError> for ApiError {
+    fn from(error: LifeError) -> Self {
+        match error {
+            LifeError::NotFound => Self::no_such_ticket(),
+            LifeError::Forbidden(detail) => Self::Forbidden(detail.into()),
+            LifeError::Invalid(invalid) => invalid.into(),
+            LifeError::TakesNoMessages(status) => Self::conflict(
+                Conflict::TicketTakesNoMessages,
+                match status {
+                    TicketStatus::PendingApproval => "The ticket waits for a technical contact's \
+                        approval; messages can be added once it is open."
+                        .to_owned(),
+                    TicketStatus::Solved => {
+                        "The ticket is solved; reopen it to go on with the conversation.".to_owned()
+                    }
+                    TicketStatus::Closed => {
+                        "The ticket is closed; file a new ticket that refers to it.".to_owned()
+                    }
+                    status => format!("The ticket is {status} and takes no messages."),
+                },
+            ),
+            LifeError::StatusConflict(detail) => Self::conflict(Conflict::TicketStatus, detail),
+            LifeError::ReopenWindowPassed(until) => Self::conflict(
+                Conflict::ReopenWindowPassed,
+                format!(
+                    "The ticket could be reopened until {until}; file a new ticket that refers to it."
+                ),
+            ),
+            LifeError::AlreadyRated => Self::conflict(
+                Conflict::AlreadyRated,
+                "The ticket has its rating already; a ticket is rated once.",
+            ),
+            LifeError::KeyReused => Self::conflict(
+                Conflict::IdempotencyKeyReused,
+                "This Idempotency-Key was used with a different request; use a new key for a new message.",
+            ),
+            LifeError::Busy => Self::Database(sqlx::Error::PoolTimedOut),
+            LifeError::Sla(error) => Self::Internal(format!("SLA clock: {error}")),
+            LifeError::Database(error) => Self::Database(error),
         }
     }
 }

@@ -97,6 +97,18 @@ enum AdminCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Create a support engineer: no account, sees every account's tickets, answers them.
+    /// The password is the first line of standard input.
+    CreateStaff {
+        /// The engineer's email address (they sign in with it).
+        #[arg(long)]
+        email: String,
+        /// The engineer's name, as customers see it on the timeline.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Set a person's password (first line of standard input) and end their sessions.
     ResetPassword {
         #[arg(long)]
@@ -205,6 +217,15 @@ fn run_admin(command: AdminCommand) -> ExitCode {
                     "created account {account} ({}) with contact {}",
                     args.name, args.email
                 );
+            }
+            AdminCommand::CreateStaff {
+                email,
+                name,
+                database,
+            } => {
+                let db = open(&database.database_url).await?;
+                let id = admin::create_staff(&db, &email, &name, &password).await?;
+                println!("created engineer {id} ({name}) with email {email}");
             }
             AdminCommand::ResetPassword { email, database } => {
                 let db = open(&database.database_url).await?;

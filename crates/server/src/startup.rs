@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::error::ApiError;
 use crate::routes;
+use crate::service::tasks;
 use crate::spa;
 use crate::state::{AppState, LoadedPolicy, PolicyLoadError};
 
@@ -45,6 +46,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -56,9 +58,11 @@ impl Application {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Listen { address, source })?;
+        let state = AppState::new(db, settings, policy);
         Ok(Self {
             listener,
-            router: router(AppState::new(db, settings, policy)),
+            router: router(state.clone()),
+            state,
         })
     }
 
@@ -66,18 +70,23 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    /// Serves until `shutdown` completes, then lets requests in flight finish. Meanwhile the
+    /// server's own tasks run (deadlines, closing solved tickets).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(
+        let interval = self.state.settings.task_interval;
+        let tasks = tokio::spawn(tasks::run(self.state, interval));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        tasks.abort();
+        served
     }
 }
 

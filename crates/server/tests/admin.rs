@@ -108,3 +108,53 @@ fn bad_account_values_are_refused_with_the_flag_named() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--country"));
 }
+
+#[test]
+fn create_staff_makes_an_engineer_of_no_account_and_refuses_a_customers_email() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let url = format!("sqlite://{}/support.db", folder.path().display());
+    let staff = [
+        "create-staff",
+        "--email",
+        "eng@vendor.example",
+        "--name",
+        "Eve Engineer",
+    ];
+    let created = admin(&url, &staff, "a long enough password\n");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(String::from_utf8_lossy(&created.stdout).contains("created engineer"));
+    let again = admin(&url, &staff, "a long enough password\n");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already belongs to a person"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(
+        admin(&url, CREATE, "a long enough password\n")
+            .status
+            .success()
+    );
+    let customer = admin(
+        &url,
+        &[
+            "create-staff",
+            "--email",
+            "ana@example.com",
+            "--name",
+            "Ana",
+        ],
+        "a long enough password\n",
+    );
+    assert_eq!(customer.status.code(), Some(1), "a customer's email");
+    let short = admin(
+        &url,
+        &["create-staff", "--email", "x@vendor.example", "--name", "X"],
+        "short\n",
+    );
+    assert_eq!(short.status.code(), Some(1), "a short password");
+}

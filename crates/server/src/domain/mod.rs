@@ -6,6 +6,7 @@ mod account;
 mod email;
 mod error;
 mod idempotency;
+pub mod life;
 mod password;
 mod person;
 mod rejection;

@@ -1,3 +1,5 @@
+use support_api::Role;
+
 use super::{FieldProblem, bounded_text};
 
 /// How a person is shown to the others of the account.
@@ -20,7 +22,9 @@ impl PersonName {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     pub id: i64,
-    pub account_id: i64,
+    /// `None` for a support engineer, who belongs to no customer account.
+    pub account_id: Option<i64>,
+    pub role: Role,
     pub email: String,
     pub name: String,
     pub is_contact: bool,
@@ -59,6 +63,11 @@ impl Person {
             is_contact: self.is_contact,
             can_manage_contacts: self.can_manage_contacts,
         }
+    }
+
+    /// A support engineer of the vendor.
+    pub fn is_engineer(&self) -> bool {
+        self.role == Role::Engineer
     }
 
     /// Technical contacts approve and reject the tickets of the others.

@@ -146,7 +146,8 @@ mod tests {
     fn person(is_contact: bool) -> Person {
         Person {
             id: 1,
-            account_id: 1,
+            account_id: Some(1),
+            role: support_api::Role::Customer,
             email: "a@example.com".into(),
             name: "A".into(),
             is_contact,

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 use support_api::{FieldCode, FieldError, Submitter, TicketStatus};
-use support_rules::{Policy, ServiceId, Severity, TicketKind, TicketType};
+use support_rules::{Policy, ServiceId, Severity, SlaStatus, SupportLevel, TicketKind, TicketType};
 
 use super::Invalid;
 
@@ -26,6 +26,46 @@ pub struct Ticket {
     pub submitter: Submitter,
     pub decided_at: Option<Timestamp>,
     pub rejection_reason: Option<String>,
+    /// When it was last solved (the reopening window counts from it); `None` unless solved
+    /// or closed.
+    pub solved_at: Option<Timestamp>,
+    pub account_id: i64,
+    /// The account's support level and Technical Success Manager: its deadlines depend on them.
+    pub level: SupportLevel,
+    pub tsm: bool,
+}
+
+/// A ticket with its deadlines as of the answer; `first_response_due` is the current
+/// first-response deadline (a severity change moves it).
+impl Ticket {
+    pub fn answer(self, sla: SlaStatus) -> support_api::Ticket {
+        let t = self;
+        let (severity, service) = match t.kind {
+            support_rules::TicketKind::Incident { severity } => (Some(severity), None),
+            support_rules::TicketKind::Request { ref service } => {
+                (None, Some(service.as_str().to_owned()))
+            }
+            support_rules::TicketKind::Question => (None, None),
+        };
+        support_api::Ticket {
+            id: t.id,
+            kind: t.kind.ticket_type(),
+            severity,
+            service,
+            subject: t.subject,
+            description: t.description,
+            fields: t.details,
+            language: t.language,
+            status: t.status,
+            created_at: t.created_at,
+            opened_at: t.opened_at,
+            first_response_due: sla.first_response.due.or(t.first_response_due),
+            submitter: t.submitter,
+            decided_at: t.decided_at,
+            rejection_reason: t.rejection_reason,
+            sla: sla.into(),
+        }
+    }
 }
 
 /// A ticket as a person submits it, checked against the policy: the type with its severity

@@ -71,7 +71,7 @@ pub async fn add(
     let policy = &state.policy.policy.document().contacts;
     let rules = contact_rules(&state);
     match people::by_email(&state.db, &email).await? {
-        Some((person, _)) if person.account_id == manager.account.id => {
+        Some((person, _)) if person.account_id == Some(manager.account.id) => {
             check_delegation(policy, Some(person.flags()), flags)?;
             let person = people::change_flags(
                 &state.db,
@@ -137,7 +137,7 @@ pub async fn change(
 ) -> Result<Json<Contact>, ApiError> {
     let person = people::person(&state.db, id)
         .await?
-        .filter(|p| p.account_id == manager.account.id)
+        .filter(|p| p.account_id == Some(manager.account.id))
         .ok_or(ChangeError::NotFound)?;
     let can_manage_contacts = change
         .can_manage_contacts

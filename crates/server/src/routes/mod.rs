@@ -3,6 +3,7 @@
 pub mod contacts;
 pub mod extract;
 mod health;
+pub mod life;
 pub mod me;
 mod openapi;
 mod policy;
@@ -33,6 +34,13 @@ pub fn api() -> Router<AppState> {
         .route("/tickets/{id}", get(tickets::show))
         .route("/tickets/{id}/approve", post(tickets::approve))
         .route("/tickets/{id}/reject", post(tickets::reject))
+        .route("/tickets/{id}/timeline", get(life::timeline))
+        .route("/tickets/{id}/messages", post(life::post_message))
+        .route("/tickets/{id}/solve", post(life::solve))
+        .route("/tickets/{id}/reopen", post(life::reopen))
+        .route("/tickets/{id}/rating", post(life::rate))
+        .route("/tickets/{id}/severity", post(life::change_severity))
+        .route("/tickets/{id}/escalations", post(life::escalate))
         .route("/contacts", get(contacts::list).post(contacts::add))
         .route(
             "/contacts/{id}",

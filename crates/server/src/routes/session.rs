@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use support_api::{Credentials, SessionState};
 
-use crate::auth::{self, SignedIn};
+use crate::auth::{self, Viewer};
 use crate::domain::{Email, Invalid};
 use crate::error::ApiError;
 use crate::routes::extract::ApiJson;
@@ -18,12 +18,9 @@ use crate::store::{people, sessions};
 
 /// `GET /api/session`: 200 for everyone, `{"signed_in": false}` for a visitor (so a signed-out
 /// page logs no failed request), or `{"signed_in": true, "me": ...}` as `GET /api/me` says.
-pub async fn state(
-    State(state): State<AppState>,
-    signed_in: Option<SignedIn>,
-) -> Json<SessionState> {
-    Json(match signed_in {
-        Some(signed_in) => SessionState::signed_in(me::view(&state.policy.policy, signed_in)),
+pub async fn state(State(state): State<AppState>, viewer: Option<Viewer>) -> Json<SessionState> {
+    Json(match viewer {
+        Some(viewer) => SessionState::signed_in(me::view(&state.policy.policy, viewer)),
         None => SessionState::signed_out(),
     })
 }

@@ -8,44 +8,16 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use support_api::{FieldCode, FieldError, Rejection, TicketPage, TicketStatus};
 
-use crate::auth::{Contact, SignedIn};
-use crate::domain::{Invalid, RejectionReason, Ticket};
+use crate::auth::{Contact, SignedIn, Viewer};
+use crate::domain::{Invalid, RejectionReason};
 use crate::error::ApiError;
 use crate::routes::extract::{ApiJson, ApiPath, ApiQuery, Idempotency};
+use crate::service::life;
 use crate::service::tickets::{self as service, Submitted};
 use crate::state::AppState;
-use crate::store::tickets::{self, PageRequest};
+use crate::store::tickets::{self, PageRequest, Scope};
 
-impl From<Ticket> for support_api::Ticket {
-    fn from(t: Ticket) -> Self {
-        let (severity, service) = match t.kind {
-            support_rules::TicketKind::Incident { severity } => (Some(severity), None),
-            support_rules::TicketKind::Request { ref service } => {
-                (None, Some(service.as_str().to_owned()))
-            }
-            support_rules::TicketKind::Question => (None, None),
-        };
-        Self {
-            id: t.id,
-            kind: t.kind.ticket_type(),
-            severity,
-            service,
-            subject: t.subject,
-            description: t.description,
-            fields: t.details,
-            language: t.language,
-            status: t.status,
-            created_at: t.created_at,
-            opened_at: t.opened_at,
-            first_response_due: t.first_response_due,
-            submitter: t.submitter,
-            decided_at: t.decided_at,
-            rejection_reason: t.rejection_reason,
-        }
-    }
-}
-
-fn stored_answer(answer: Submitted) -> Response {
+pub fn stored_answer(answer: Submitted) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::CREATED);
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -138,11 +110,11 @@ impl PageQuery {
     }
 }
 
-/// `GET /api/tickets?status=&page=&per_page=`: the account's tickets (of one status, when
-/// asked), newest first.
+/// `GET /api/tickets?status=&page=&per_page=`: the account's tickets (every account's for an
+/// engineer; of one status, when asked), newest first.
 pub async fn list(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    viewer: Viewer,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<TicketPage>, ApiError> {
     let ListQuery {
@@ -153,15 +125,22 @@ pub async fn list(
     let (tickets, total) = tickets::page(
         &state.db,
         PageRequest {
-            account_id: signed_in.account.id,
+            scope: match viewer.account_id() {
+                Some(account) => Scope::Account(account),
+                None => Scope::AllAccounts,
+            },
             status,
             limit: per_page,
             offset: u64::from(page - 1) * u64::from(per_page),
         },
     )
     .await?;
+    let mut answered = Vec::with_capacity(tickets.len());
+    for ticket in tickets {
+        answered.push(life::answer(&state, ticket).await?);
+    }
     Ok(Json(TicketPage {
-        tickets: tickets.into_iter().map(Into::into).collect(),
+        tickets: answered,
         page,
         per_page,
         total,
@@ -172,13 +151,10 @@ pub async fn list(
 /// `GET /api/tickets/{id}`: 404 also for another account's ticket.
 pub async fn show(
     State(state): State<AppState>,
-    signed_in: SignedIn,
+    viewer: Viewer,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<support_api::Ticket>, ApiError> {
-    tickets::find(&state.db, signed_in.account.id, id)
-        .await?
-        .map(|t| Json(t.into()))
-        .ok_or_else(ApiError::no_such_ticket)
+    Ok(Json(life::show(&state, &viewer, id).await?))
 }
 
 /// `POST /api/tickets/{id}/approve`: a contact opens a pending ticket; its deadline counts
@@ -189,7 +165,7 @@ pub async fn approve(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<support_api::Ticket>, ApiError> {
     let ticket = service::approve(&state, &contact.person, &contact.account, id).await?;
-    Ok(Json(ticket.into()))
+    Ok(Json(life::answer(&state, ticket).await?))
 }
 
 /// `POST /api/tickets/{id}/reject` with `{"reason": "..."}`.
@@ -202,5 +178,5 @@ pub async fn reject(
     let reason = RejectionReason::parse(&rejection.reason)
         .map_err(|problem| Invalid::named("reason", problem))?;
     let ticket = service::reject(&state, &contact.person, &contact.account, id, &reason).await?;
-    Ok(Json(ticket.into()))
+    Ok(Json(life::answer(&state, ticket).await?))
 }

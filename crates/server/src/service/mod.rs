@@ -2,4 +2,6 @@
 //! it) and the store (which keeps the rows): each use case is one function over domain values
 //! that returns its own typed error. Nothing here knows HTTP: `error.rs` maps these errors.
 
+pub mod life;
+pub mod tasks;
 pub mod tickets;

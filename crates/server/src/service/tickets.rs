@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use support_api::CreatedTicket;
 use support_rules::QuoteError;
 
+use crate::domain::life;
 use crate::domain::rules::{self, Opening};
 use crate::domain::{Account, IdempotencyKey, Invalid, NewTicket, Person, RejectionReason, Ticket};
 use crate::rate_limit::Exhausted;
@@ -75,7 +76,7 @@ pub async fn submit(
     let opening = Opening::of_new_ticket(policy, person, account, &ticket.kind, received)?;
     let call_now = rules::call_now(policy, &ticket.kind, &account.country);
     let row = NewTicketRow {
-        account_id: account.id,
+        account,
         submitter: person,
         ticket: &ticket,
         created_at: received,
@@ -88,8 +89,11 @@ pub async fn submit(
     });
     let answer = |ticket: Ticket| {
         let location = format!("/api/tickets/{}", ticket.id);
+        // A new ticket's history is its opening (if it opened): no entry of the timeline
+        // counts yet.
+        let sla = life::sla_status(policy, &ticket, &[], received);
         let created = CreatedTicket {
-            ticket: ticket.into(),
+            ticket: ticket.answer(sla.unwrap_or_else(|_| life::no_clock())),
             call_now,
         };
         (
@@ -136,7 +140,7 @@ pub async fn approve(
     account: &Account,
     id: i64,
 ) -> Result<Ticket, DecisionError> {
-    let ticket = tickets::find(&state.db, account.id, id)
+    let ticket = tickets::find(&state.db, tickets::Scope::Account(account.id), id)
         .await?
         .ok_or(DecideError::NotFound)?;
     let now = crate::db::now();

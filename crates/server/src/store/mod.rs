@@ -3,3 +3,4 @@
 pub mod people;
 pub mod sessions;
 pub mod tickets;
+pub mod timeline;

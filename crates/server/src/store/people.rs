@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use support_api::Role;
 use support_rules::SupportLevel;
 
 use crate::db::{Db, flag, to_micros};
@@ -12,15 +13,18 @@ use crate::domain::{
 /// The columns [`person_from_row`] reads, of `people p`.
 macro_rules! person_columns {
     () => {
-        "p.id, p.account_id, p.email, p.name, p.is_contact, p.can_manage_contacts, \
+        "p.id, p.account_id, p.role, p.email, p.name, p.is_contact, p.can_manage_contacts, \
          p.password_hash IS NOT NULL AS has_password"
     };
 }
 
 fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
+    let role: String = row.try_get("role")?;
     Ok(Person {
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
+        role: Role::from_key(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("people.role holds `{role}`").into()))?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         is_contact: row.try_get::<i64, _>("is_contact")? != 0,
@@ -56,19 +60,20 @@ fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account, sqlx::Error> 
     })
 }
 
-/// The person and account of a live session, in one query (every signed-in request runs it).
+/// The person and account (none for an engineer) of a live session, in one query (every
+/// signed-in request runs it).
 pub async fn by_session(
     db: &Db,
     token_hash: &str,
     now: jiff::Timestamp,
-) -> Result<Option<(Person, Account)>, sqlx::Error> {
+) -> Result<Option<(Person, Option<Account>)>, sqlx::Error> {
     let sql = concat!(
         "SELECT ",
         person_columns!(),
         ", a.name AS account_name, a.level AS account_level, \
          a.tsm AS account_tsm, a.country AS account_country \
          FROM sessions s JOIN people p ON p.id = s.person_id \
-         JOIN accounts a ON a.id = p.account_id \
+         LEFT JOIN accounts a ON a.id = p.account_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
     let row = sqlx::query(sql)
@@ -78,7 +83,12 @@ pub async fn by_session(
         .await?;
     row.map(|row| {
         // `account_id` is the person's column, the account's own id.
-        Ok((person_from_row(&row)?, account_from_row(&row, "account_")?))
+        let person = person_from_row(&row)?;
+        let account = match person.role {
+            Role::Customer => Some(account_from_row(&row, "account_")?),
+            Role::Engineer => None,
+        };
+        Ok((person, account))
     })
     .transpose()
 }
@@ -180,6 +190,29 @@ pub async fn create_account(
     Ok((account_id, person_id))
 }
 
+/// Creates a support engineer, a person of no account. Returns their id.
+pub async fn create_engineer(
+    db: &Db,
+    email: &Email,
+    name: &PersonName,
+    password_hash: &str,
+    now: jiff::Timestamp,
+) -> Result<i64, AddError> {
+    sqlx::query_scalar(
+        "INSERT INTO people (account_id, role, email, email_key, name, password_hash, \
+         is_contact, can_manage_contacts, created_at) \
+         VALUES (NULL, 'engineer', $1, $2, $3, $4, 0, 0, $5) RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(email.key())
+    .bind(name.as_str())
+    .bind(password_hash)
+    .bind(to_micros(now))
+    .fetch_one(db.writer())
+    .await
+    .map_err(map_unique(email))
+}
+
 /// Sets a person's password; `false` when no one has this address.
 pub async fn set_password(
     db: &Db,
@@ -253,7 +286,8 @@ pub async fn add_person(
     tx.commit().await?;
     Ok(Person {
         id,
-        account_id,
+        account_id: Some(account_id),
+        role: Role::Customer,
         email: email.as_str().to_owned(),
         name,
         is_contact: flags.is_contact,

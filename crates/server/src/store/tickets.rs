@@ -2,19 +2,23 @@
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use support_api::Entry;
 use support_api::{Submitter, TicketStatus};
-use support_rules::{ServiceId, Severity, TicketKind, TicketType};
+use support_rules::{ServiceId, Severity, SupportLevel, TicketKind, TicketType};
 
 use crate::db::{Db, from_micros, is_unique_violation, to_micros};
 use crate::domain::rules::Opening;
-use crate::domain::{IdempotencyKey, NewTicket, Person, RejectionReason, Ticket};
+use crate::domain::{Account, IdempotencyKey, NewTicket, Person, RejectionReason, Ticket};
+use crate::store::timeline::{self, NewEntry};
 
 macro_rules! ticket_select {
     () => {
         "SELECT t.id, t.kind, t.severity, t.service, t.subject, t.description, t.details, \
          t.language, t.status, t.created_at, t.opened_at, t.first_response_due, \
          t.submitter_id, p.name AS submitter_name, p.email AS submitter_email, t.decided_at, \
-         t.rejection_reason FROM tickets t JOIN people p ON p.id = t.submitter_id"
+         t.rejection_reason, t.solved_at, t.account_id, a.level AS account_level, \
+         a.tsm AS account_tsm FROM tickets t JOIN people p ON p.id = t.submitter_id \
+         JOIN accounts a ON a.id = t.account_id"
     };
 }
 
@@ -85,12 +89,23 @@ fn ticket_from_row(row: &AnyRow) -> Result<Ticket, sqlx::Error> {
         },
         decided_at: instant("decided_at")?,
         rejection_reason: row.try_get("rejection_reason")?,
+        solved_at: instant("solved_at")?,
+        account_id: row.try_get("account_id")?,
+        level: level_column(row.try_get("account_level")?)?,
+        tsm: row.try_get::<i64, _>("account_tsm")? != 0,
     })
+}
+
+fn level_column(level: i64) -> Result<SupportLevel, sqlx::Error> {
+    u8::try_from(level)
+        .ok()
+        .and_then(|level| SupportLevel::try_from(level).ok())
+        .ok_or_else(|| broken("accounts.level", &level.to_string()))
 }
 
 /// A ticket about to be stored: what was submitted, by whom, when, and how it opens.
 pub struct NewTicketRow<'a> {
-    pub account_id: i64,
+    pub account: &'a Account,
     pub submitter: &'a Person,
     pub ticket: &'a NewTicket,
     pub created_at: jiff::Timestamp,
@@ -118,6 +133,10 @@ impl NewTicketRow<'_> {
             },
             decided_at: None,
             rejection_reason: None,
+            solved_at: None,
+            account_id: self.account.id,
+            level: self.account.level,
+            tsm: self.account.tsm,
         }
     }
 }
@@ -187,7 +206,7 @@ pub async fn create(
          description, details, language, status, created_at, opened_at, first_response_due) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
-    .bind(row.account_id)
+    .bind(row.account.id)
     .bind(row.submitter.id)
     .bind(kind)
     .bind(severity)
@@ -201,6 +220,16 @@ pub async fn create(
     .bind(row.opening.opened_at.map(to_micros))
     .bind(row.opening.first_response_due.map(to_micros))
     .fetch_one(&mut *tx)
+    .await?;
+    timeline::append(
+        &mut tx,
+        &NewEntry {
+            ticket_id: id,
+            at: row.created_at,
+            author_id: Some(row.submitter.id),
+            entry: &Entry::Submitted,
+        },
+    )
     .await?;
     let (body, location) = answer(row.stored(id));
     let response = StoredResponse {
@@ -243,32 +272,53 @@ pub async fn create(
     Ok(Created::New(response))
 }
 
-pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<Ticket>, sqlx::Error> {
-    find_in(db.reader(), account_id, id).await
+/// Whose tickets a reader sees: one account's (a customer), or every account's (a support
+/// engineer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Account(i64),
+    AllAccounts,
+}
+
+pub async fn find(db: &Db, scope: Scope, id: i64) -> Result<Option<Ticket>, sqlx::Error> {
+    find_in(db.reader(), scope, id).await
+}
+
+/// The ticket read through the writer, so that a change about to be made sees its latest state.
+pub async fn find_latest(db: &Db, scope: Scope, id: i64) -> Result<Option<Ticket>, sqlx::Error> {
+    find_in(db.writer(), scope, id).await
 }
 
 async fn find_in(
     pool: &sqlx::AnyPool,
-    account_id: i64,
+    scope: Scope,
     id: i64,
 ) -> Result<Option<Ticket>, sqlx::Error> {
-    sqlx::query(concat!(
-        ticket_select!(),
-        " WHERE t.id = $1 AND t.account_id = $2"
-    ))
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(pool)
-    .await?
-    .as_ref()
-    .map(ticket_from_row)
-    .transpose()
+    let row = match scope {
+        Scope::Account(account_id) => {
+            sqlx::query(concat!(
+                ticket_select!(),
+                " WHERE t.id = $1 AND t.account_id = $2"
+            ))
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?
+        }
+        Scope::AllAccounts => {
+            sqlx::query(concat!(ticket_select!(), " WHERE t.id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }
+    };
+    row.as_ref().map(ticket_from_row).transpose()
 }
 
 /// Which of the account's tickets a page lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
-    pub account_id: i64,
+    pub scope: Scope,
     /// Only the tickets of this status; every ticket when `None`.
     pub status: Option<TicketStatus>,
     pub limit: u32,
@@ -287,34 +337,63 @@ const COUNT_OF_STATUS: &str = "SELECT COUNT(*) FROM tickets WHERE account_id = $
 pub async fn page(db: &Db, request: PageRequest) -> Result<(Vec<Ticket>, u64), sqlx::Error> {
     let limit = i64::from(request.limit);
     let offset = i64::try_from(request.offset).unwrap_or(i64::MAX);
-    let (rows, total): (Vec<AnyRow>, i64) = match request.status {
-        None => (
+    let reader = db.reader();
+    let (rows, total): (Vec<AnyRow>, i64) = match (request.scope, request.status) {
+        (Scope::Account(account_id), None) => (
             sqlx::query(concat!(
                 ticket_select!(),
                 " WHERE t.account_id = $1 ORDER BY t.id DESC LIMIT $2 OFFSET $3"
             ))
-            .bind(request.account_id)
+            .bind(account_id)
             .bind(limit)
             .bind(offset)
-            .fetch_all(db.reader())
+            .fetch_all(reader)
             .await?,
             sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE account_id = $1")
-                .bind(request.account_id)
-                .fetch_one(db.reader())
+                .bind(account_id)
+                .fetch_one(reader)
                 .await?,
         ),
-        Some(status) => (
+        (Scope::Account(account_id), Some(status)) => (
             sqlx::query(PAGE_OF_STATUS)
-                .bind(request.account_id)
+                .bind(account_id)
                 .bind(status.key())
                 .bind(limit)
                 .bind(offset)
-                .fetch_all(db.reader())
+                .fetch_all(reader)
                 .await?,
             sqlx::query_scalar(COUNT_OF_STATUS)
-                .bind(request.account_id)
+                .bind(account_id)
                 .bind(status.key())
-                .fetch_one(db.reader())
+                .fetch_one(reader)
+                .await?,
+        ),
+        (Scope::AllAccounts, None) => (
+            sqlx::query(concat!(
+                ticket_select!(),
+                " ORDER BY t.id DESC LIMIT $1 OFFSET $2"
+            ))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(reader)
+            .await?,
+            sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+                .fetch_one(reader)
+                .await?,
+        ),
+        (Scope::AllAccounts, Some(status)) => (
+            sqlx::query(concat!(
+                ticket_select!(),
+                " WHERE t.status = $1 ORDER BY t.id DESC LIMIT $2 OFFSET $3"
+            ))
+            .bind(status.key())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(reader)
+            .await?,
+            sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE status = $1")
+                .bind(status.key())
+                .fetch_one(reader)
                 .await?,
         ),
     };
@@ -345,8 +424,9 @@ pub enum DecideError {
     Database(#[from] sqlx::Error),
 }
 
-/// Approves or rejects a pending ticket in one statement, so two contacts deciding at once
-/// cannot both succeed.
+/// Approves or rejects a pending ticket in one conditional statement, so two contacts
+/// deciding at once cannot both succeed, and records the decision in its timeline in the same
+/// transaction.
 pub async fn decide(
     db: &Db,
     account_id: i64,
@@ -355,9 +435,9 @@ pub async fn decide(
     at: jiff::Timestamp,
     decision: &Decision<'_>,
 ) -> Result<Ticket, DecideError> {
-    let pool = db.writer();
-    let result = match decision {
-        Decision::Approve { due } => {
+    let mut tx = db.writer().begin().await?;
+    let (result, entry) = match decision {
+        Decision::Approve { due } => (
             sqlx::query(
                 "UPDATE tickets SET status = $1, opened_at = $2, first_response_due = $3, \
                  decided_by = $4, decided_at = $2 \
@@ -370,10 +450,11 @@ pub async fn decide(
             .bind(id)
             .bind(account_id)
             .bind(TicketStatus::PendingApproval.key())
-            .execute(pool)
-            .await?
-        }
-        Decision::Reject { reason } => {
+            .execute(&mut *tx)
+            .await?,
+            Entry::Approved,
+        ),
+        Decision::Reject { reason } => (
             sqlx::query(
                 "UPDATE tickets SET status = $1, rejection_reason = $2, decided_by = $3, \
                  decided_at = $4 \
@@ -386,18 +467,97 @@ pub async fn decide(
             .bind(id)
             .bind(account_id)
             .bind(TicketStatus::PendingApproval.key())
-            .execute(pool)
-            .await?
-        }
+            .execute(&mut *tx)
+            .await?,
+            Entry::Rejected {
+                reason: reason.as_str().to_owned(),
+            },
+        ),
     };
-    let ticket = find_in(pool, account_id, id)
+    let decided = result.rows_affected() == 1;
+    if decided {
+        timeline::append(
+            &mut tx,
+            &NewEntry {
+                ticket_id: id,
+                at,
+                author_id: Some(by),
+                entry: &entry,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let ticket = find_in(db.writer(), Scope::Account(account_id), id)
         .await?
         .ok_or(DecideError::NotFound)?;
-    if result.rows_affected() == 1 {
+    if decided {
         Ok(ticket)
     } else {
         Err(DecideError::NotPending(ticket.status))
     }
+}
+
+/// The tickets whose deadlines may still be recorded: those whose clock runs or ran until
+/// they were solved (a closed ticket had its outcomes recorded before it closed).
+pub async fn with_deadlines(db: &Db) -> Result<Vec<Ticket>, sqlx::Error> {
+    sqlx::query(concat!(
+        ticket_select!(),
+        " WHERE t.status IN ('open', 'in_progress', 'waiting_for_customer', 'solved') \
+         ORDER BY t.id"
+    ))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(ticket_from_row)
+    .collect()
+}
+
+/// Closes the tickets solved before `cutoff` (their reopening window has passed), each with
+/// its `closed` entry, in one conditional transaction per ticket: with several servers, each
+/// ticket closes once. Returns the ids closed here.
+pub async fn close_solved_before(
+    db: &Db,
+    cutoff: jiff::Timestamp,
+    now: jiff::Timestamp,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let candidates: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE status = $1 AND solved_at < $2 ORDER BY id",
+    )
+    .bind(TicketStatus::Solved.key())
+    .bind(to_micros(cutoff))
+    .fetch_all(db.reader())
+    .await?;
+    let mut closed = Vec::new();
+    for id in candidates {
+        let mut tx = db.writer().begin().await?;
+        let updated = sqlx::query(
+            "UPDATE tickets SET status = $1 WHERE id = $2 AND status = $3 AND solved_at < $4",
+        )
+        .bind(TicketStatus::Closed.key())
+        .bind(id)
+        .bind(TicketStatus::Solved.key())
+        .bind(to_micros(cutoff))
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 1 {
+            timeline::append(
+                &mut tx,
+                &NewEntry {
+                    ticket_id: id,
+                    at: now,
+                    author_id: None,
+                    entry: &Entry::Closed,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            closed.push(id);
+        } else {
+            tx.rollback().await?;
+        }
+    }
+    Ok(closed)
 }
 
 #[cfg(test)]

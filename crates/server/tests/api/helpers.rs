@@ -18,6 +18,8 @@ use crate::common::{PgDatabase, random_hex};
 
 pub struct TestApp {
     pub address: SocketAddr,
+    /// The settings it was started with (a second server on the same database uses them).
+    pub settings: Settings,
     /// A client with its own cookie jar (no one signed in yet).
     pub client: Client,
     pub db: Db,
@@ -76,18 +78,25 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         ..Settings::default()
     };
     adjust(&mut settings);
-    let app = Application::build(&settings).await.expect("start the app");
-    let address = app.local_addr().expect("local address");
-    tokio::spawn(app.run_until(std::future::pending()));
+    let address = start(&settings).await;
     let db = Db::connect(&database_url).await.expect("open the database");
     TestApp {
         address,
+        settings,
         client: client(),
         db,
         _dist: dist,
         _data: data,
         _pg: pg,
     }
+}
+
+/// Starts a server of the app with `settings`; its address.
+async fn start(settings: &Settings) -> SocketAddr {
+    let app = Application::build(settings).await.expect("start the app");
+    let address = app.local_addr().expect("local address");
+    tokio::spawn(app.run_until(std::future::pending()));
+    address
 }
 
 /// An account made with `admin create-account`: its first contact may manage contacts.
@@ -98,6 +107,12 @@ pub struct Seeded {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
+    }
+
+    /// Another server process of the same app on the same database (like a second instance
+    /// behind a load balancer); its address.
+    pub async fn another_server(&self) -> SocketAddr {
+        start(&self.settings).await
     }
 
     /// Creates an account whose first contact has `email` and [`PASSWORD`].
@@ -141,6 +156,16 @@ impl TestApp {
             "sign in as {email}"
         );
         client
+    }
+
+    /// A signed-in support engineer (`admin create-staff`).
+    pub async fn engineer(&self) -> Client {
+        let email = format!("eng{}@vendor.example", random_hex());
+        let password = Password::parse(PASSWORD).expect("a valid password");
+        admin::create_staff(&self.db, &email, "Eve Engineer", &password)
+            .await
+            .expect("create an engineer");
+        self.sign_in(&email).await
     }
 
     /// A signed-in manager of a new level-3 PT account.

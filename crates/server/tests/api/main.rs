@@ -9,6 +9,7 @@ mod contacts;
 mod errors;
 mod health;
 mod helpers;
+mod life;
 mod migrations;
 mod openapi;
 mod openapi_agreement;

@@ -132,14 +132,14 @@ async fn the_database_refuses_a_ticket_status_that_does_not_exist(backend: Backe
             .await
             .unwrap_or_else(|error| panic!("{status} is a status: {error}"));
     }
-    for unknown in ["solved", "OPEN", "", "open "] {
+    for unknown in ["archived", "OPEN", "", "open "] {
         let refused = insert_ticket(&app.db, unknown).await;
         assert!(refused.is_err(), "{unknown:?} was stored");
     }
     let id = insert_ticket(&app.db, "open")
         .await
         .expect("an open ticket");
-    let changed = sqlx::query("UPDATE tickets SET status = 'closed' WHERE id = $1")
+    let changed = sqlx::query("UPDATE tickets SET status = 'archived' WHERE id = $1")
         .bind(id)
         .execute(app.db.writer())
         .await;
@@ -220,5 +220,121 @@ async fn the_sqlite_status_migration_keeps_existing_tickets_and_their_idempotenc
     assert!(problems.is_empty(), "rows refer to nothing");
     let next = insert_ticket(&db, "open").await.expect("a new ticket");
     assert_eq!(next, 10, "ids go on after the old ones");
-    assert!(insert_ticket(&db, "solved").await.is_err());
+    assert!(insert_ticket(&db, "archived").await.is_err());
+}
+
+/// A timeline entry as stored: ticket, instant, author, type and text.
+type EntryRow = (i64, i64, Option<i64>, String, Option<String>);
+
+/// Engineers (0004) rebuild `people` on SQLite and the timeline (0005) starts with what
+/// happened to the tickets already filed: a database of the schema before keeps its people,
+/// their sessions and idempotency keys, and each ticket gets its submitted, approved or
+/// rejected entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_engineer_and_timeline_migrations_keep_people_sessions_and_tickets() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let url = format!("sqlite://{}/old.db?mode=rwc", folder.path().display());
+    sqlx::any::install_default_drivers();
+    let old = sqlx::AnyPool::connect(&url).await.expect("an SQLite file");
+    sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&old)
+        .await
+        .expect("foreign keys on");
+    let migrator = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite"
+    )))
+    .await
+    .expect("the SQLite migrations");
+    migrator
+        .run_to(3, &old)
+        .await
+        .expect("the schema before engineers");
+    sqlx::raw_sql(
+        "INSERT INTO accounts (id, name, level, tsm, country, created_at) VALUES (1, 'A', 3, 0, 'PT', 0); \
+         INSERT INTO people (id, account_id, email, email_key, name, is_contact, can_manage_contacts, created_at) \
+             VALUES (1, 1, 'a@example.com', 'a@example.com', 'A', 1, 1, 0), \
+                    (2, 1, 'b@example.com', 'b@example.com', 'B', 0, 0, 0); \
+         INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ('t', 2, 0, 99); \
+         INSERT INTO tickets (id, account_id, submitter_id, kind, severity, service, subject, description, details, language, status, created_at, opened_at, first_response_due, decided_by, decided_at, rejection_reason) \
+             VALUES (7, 1, 1, 'question', NULL, NULL, 'open', 'd', '{}', 'en', 'open', 5, 5, 50, NULL, NULL, NULL), \
+                    (8, 1, 2, 'question', NULL, NULL, 'approved', 'd', '{}', 'en', 'open', 6, 9, 90, 1, 9, NULL), \
+                    (9, 1, 2, 'question', NULL, NULL, 'rejected', 'd', '{}', 'en', 'rejected', 7, NULL, NULL, 1, 10, 'a duplicate'); \
+         INSERT INTO idempotency_keys (person_id, idempotency_key, request_hash, ticket_id, response_status, response_body, response_location, created_at) \
+             VALUES (2, 'k', 'h', 8, 201, '{}', '/api/tickets/8', 6);",
+    )
+    .execute(&old)
+    .await
+    .expect("rows of the old schema");
+    old.close().await;
+
+    let db = Db::connect(&url).await.expect("the migrations applied");
+    let people: Vec<(i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT id, account_id, role FROM people ORDER BY id")
+            .fetch_all(db.reader())
+            .await
+            .expect("the people");
+    assert_eq!(
+        people,
+        vec![
+            (1, Some(1), "customer".to_owned()),
+            (2, Some(1), "customer".to_owned())
+        ]
+    );
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(db.reader())
+        .await
+        .expect("the sessions");
+    assert_eq!(sessions, 1, "rebuilding people deleted no session");
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys")
+        .fetch_one(db.reader())
+        .await
+        .expect("the keys");
+    assert_eq!(keys, 1);
+    let entries: Vec<EntryRow> = sqlx::query_as(
+        "SELECT ticket_id, at, author_id, kind, body FROM ticket_entries ORDER BY ticket_id, id",
+    )
+    .fetch_all(db.reader())
+    .await
+    .expect("the entries");
+    assert_eq!(
+        entries,
+        vec![
+            (7, 5, Some(1), "submitted".to_owned(), None),
+            (8, 6, Some(2), "submitted".to_owned(), None),
+            (8, 9, Some(1), "approved".to_owned(), None),
+            (9, 7, Some(2), "submitted".to_owned(), None),
+            (
+                9,
+                10,
+                Some(1),
+                "rejected".to_owned(),
+                Some("a duplicate".to_owned())
+            ),
+        ]
+    );
+    let problems: Vec<sqlx::any::AnyRow> = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(db.reader())
+        .await
+        .expect("a foreign key check");
+    assert!(problems.is_empty(), "rows refer to nothing");
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(db.writer())
+        .await
+        .expect("the pragma");
+    assert_eq!(on, 1, "foreign keys are on again on the writer");
+    let engineer_with_account = sqlx::query(
+        "INSERT INTO people (account_id, role, email, email_key, name, is_contact, \
+         can_manage_contacts, created_at) VALUES (1, 'engineer', 'e@x', 'e@x', 'E', 0, 0, 0)",
+    )
+    .execute(db.writer())
+    .await;
+    assert!(engineer_with_account.is_err(), "an engineer has no account");
+    let customer_without = sqlx::query(
+        "INSERT INTO people (account_id, role, email, email_key, name, is_contact, \
+         can_manage_contacts, created_at) VALUES (NULL, 'customer', 'c@x', 'c@x', 'C', 0, 0, 0)",
+    )
+    .execute(db.writer())
+    .await;
+    assert!(customer_without.is_err(), "a customer has an account");
 }

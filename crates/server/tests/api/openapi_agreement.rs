@@ -10,7 +10,8 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 use support_api::{
     ContactChange, ContactList, CreatedTicket, Credentials, FieldError, Health, Me, NewContact,
-    NewTicket, Problem, Quote, Rejection, SessionState, Ticket, TicketPage,
+    NewEscalation, NewMessage, NewRating, NewTicket, Problem, Quote, Rejection, Reopening,
+    SessionState, SeverityChange, Ticket, TicketPage, Timeline, TimelineEntry,
 };
 
 const DOCUMENT: &str = include_str!("../../api/openapi.json");
@@ -289,6 +290,13 @@ fn compared() -> Vec<(&'static str, Shape)> {
         ("Rejection", wire_shape::<Rejection>(Request)),
         ("Health", wire_shape::<Health>(Answer)),
         ("Quote", wire_shape::<Quote>(Answer)),
+        ("Timeline", wire_shape::<Timeline>(Answer)),
+        ("TimelineEntry", wire_shape::<TimelineEntry>(Answer)),
+        ("NewMessage", wire_shape::<NewMessage>(Request)),
+        ("Reopening", wire_shape::<Reopening>(Request)),
+        ("NewRating", wire_shape::<NewRating>(Request)),
+        ("SeverityChange", wire_shape::<SeverityChange>(Request)),
+        ("NewEscalation", wire_shape::<NewEscalation>(Request)),
     ]
 }
 
@@ -325,7 +333,7 @@ fn the_comparison_sees_a_member_type_enum_value_or_required_change() {
     changed["components"]["schemas"]["TicketStatus"]["enum"]
         .as_array_mut()
         .expect("an enum")
-        .push("solved".into());
+        .push("archived".into());
     changed["components"]["schemas"]["Ticket"]["properties"]["decided_at"]["type"] =
         "string".into();
     changed["components"]["schemas"]["Ticket"]["required"]

@@ -553,7 +553,7 @@ async fn an_unknown_status_is_422_naming_the_status_parameter(backend: Backend) 
     let app = spawn_app(backend).await;
     let manager = app.manager().await;
     for query in [
-        "status=solved",
+        "status=archived",
         "status=",
         "status=OPEN",
         "status=open&status=rejected",

@@ -1,13 +1,14 @@
 //! The authorization matrix: every endpoint × (anonymous, a person of the account who is not a
-//! contact, a contact, a contact who manages contacts, the manager of another account), one
-//! table, one test, and afterwards the refused requests are seen to have changed nothing.
+//! contact, a contact, a contact who manages contacts, the manager of another account, a
+//! support engineer), one table, one test, and afterwards the refused requests are seen to
+//! have changed nothing.
 
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 
 use crate::real_server::{
-    Backend, Database, PASSWORD, RealServer, client, create_account, incident, set_password,
+    Backend, Database, PASSWORD, RealServer, admin, client, create_account, incident, set_password,
     sign_in,
 };
 
@@ -16,12 +17,14 @@ const PERSON: usize = 1;
 const CONTACT: usize = 2;
 const MANAGER: usize = 3;
 const OTHER: usize = 4;
-const ACTORS: [&str; 5] = [
+const ENGINEER: usize = 5;
+const ACTORS: [&str; 6] = [
     "anonymous",
     "person (not a contact)",
     "contact",
     "contact who manages contacts",
     "manager of another account",
+    "support engineer",
 ];
 
 /// Ids the table's paths name.
@@ -29,8 +32,14 @@ struct Ids {
     /// An open ticket of account A.
     ticket: i64,
     /// Pending tickets of account A, one per actor, to approve and to reject.
-    to_approve: [i64; 5],
-    to_reject: [i64; 5],
+    to_approve: [i64; 6],
+    to_reject: [i64; 6],
+    /// Open high incidents of account A filed by the contact, one per actor, to solve and to
+    /// lower; solved ones to reopen and to rate.
+    to_solve: [i64; 6],
+    to_lower: [i64; 6],
+    to_reopen: [i64; 6],
+    to_rate: [i64; 6],
     /// A contact of A whose flags the actors try to change.
     patch_target: i64,
     /// A contact of A the manager removes, and one the others try to remove.
@@ -47,10 +56,10 @@ struct Row {
     method: Method,
     path: PathOf,
     body: Option<BodyOf>,
-    expected: [u16; 5],
+    expected: [u16; 6],
 }
 
-fn row(method: Method, path: &'static str, expected: [u16; 5]) -> Row {
+fn row(method: Method, path: &'static str, expected: [u16; 6]) -> Row {
     Row {
         method,
         path: Box::new(move |_, _| path.to_owned()),
@@ -61,52 +70,100 @@ fn row(method: Method, path: &'static str, expected: [u16; 5]) -> Row {
 
 fn table() -> Vec<Row> {
     vec![
-        row(Method::GET, "/api/health", [200, 200, 200, 200, 200]),
-        row(Method::GET, "/api/policy", [200, 200, 200, 200, 200]),
+        row(Method::GET, "/api/health", [200, 200, 200, 200, 200, 200]),
+        row(Method::GET, "/api/policy", [200, 200, 200, 200, 200, 200]),
         row(
             Method::GET,
             "/api/quote?level=1&type=question",
-            [200, 200, 200, 200, 200],
+            [200, 200, 200, 200, 200, 200],
         ),
-        row(Method::GET, "/api/openapi.json", [200, 200, 200, 200, 200]),
-        row(Method::GET, "/api/me", [401, 200, 200, 200, 200]),
+        row(
+            Method::GET,
+            "/api/openapi.json",
+            [200, 200, 200, 200, 200, 200],
+        ),
+        row(Method::GET, "/api/me", [401, 200, 200, 200, 200, 200]),
         // 200 for everyone: a visitor learns only that they are signed out.
-        row(Method::GET, "/api/session", [200, 200, 200, 200, 200]),
-        row(Method::GET, "/api/tickets", [401, 200, 200, 200, 200]),
+        row(Method::GET, "/api/session", [200, 200, 200, 200, 200, 200]),
+        row(Method::GET, "/api/tickets", [401, 200, 200, 200, 200, 200]),
         row(
             Method::GET,
             "/api/tickets?status=pending_approval",
-            [401, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200],
         ),
         Row {
             body: Some(Box::new(|actor| incident(&format!("matrix-{actor}")))),
-            ..row(Method::POST, "/api/tickets", [401, 201, 201, 201, 201])
+            ..row(Method::POST, "/api/tickets", [401, 201, 201, 201, 201, 403])
         },
         Row {
             path: Box::new(|ids, _| format!("/api/tickets/{}", ids.ticket)),
-            ..row(Method::GET, "", [401, 200, 200, 200, 404])
+            ..row(Method::GET, "", [401, 200, 200, 200, 404, 200])
         },
         Row {
             path: Box::new(|ids, actor| format!("/api/tickets/{}/approve", ids.to_approve[actor])),
-            ..row(Method::POST, "", [401, 403, 200, 200, 404])
+            ..row(Method::POST, "", [401, 403, 200, 200, 404, 403])
         },
         Row {
             path: Box::new(|ids, actor| format!("/api/tickets/{}/reject", ids.to_reject[actor])),
             body: Some(Box::new(|_| json!({"reason": "Not needed"}))),
-            ..row(Method::POST, "", [401, 403, 200, 200, 404])
+            ..row(Method::POST, "", [401, 403, 200, 200, 404, 403])
         },
-        row(Method::GET, "/api/contacts", [401, 200, 200, 200, 200]),
+        // The ticket's life. On the customer side the account's contacts and the ticket's
+        // submitter act on it (the person here filed none of these); engineers act on every
+        // ticket, but rate and escalate none: those are the customer's.
+        Row {
+            path: Box::new(|ids, _| format!("/api/tickets/{}/timeline", ids.ticket)),
+            ..row(Method::GET, "", [401, 200, 200, 200, 404, 200])
+        },
+        Row {
+            path: Box::new(|ids, _| format!("/api/tickets/{}/messages", ids.ticket)),
+            body: Some(Box::new(
+                |actor| json!({"body": format!("message of {actor}")}),
+            )),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
+        },
+        Row {
+            path: Box::new(|ids, _| format!("/api/tickets/{}/escalations", ids.ticket)),
+            body: Some(Box::new(|_| json!({"reason": "severity_increased"}))),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 403])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/solve", ids.to_solve[actor])),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/severity", ids.to_lower[actor])),
+            body: Some(Box::new(
+                |_| json!({"severity": "low", "reason": "A workaround exists"}),
+            )),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/reopen", ids.to_reopen[actor])),
+            body: Some(Box::new(|_| json!({"reason": "It fails again"}))),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
+        },
+        Row {
+            path: Box::new(|ids, actor| format!("/api/tickets/{}/rating", ids.to_rate[actor])),
+            body: Some(Box::new(|_| json!({"score": 5}))),
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 403])
+        },
+        row(Method::GET, "/api/contacts", [401, 200, 200, 200, 200, 403]),
         Row {
             body: Some(Box::new(
                 |actor| json!({"email": format!("new-{actor}@example.com")}),
             )),
             // The other account's manager adds the person to their own account.
-            ..row(Method::POST, "/api/contacts", [401, 403, 403, 201, 201])
+            ..row(
+                Method::POST,
+                "/api/contacts",
+                [401, 403, 403, 201, 201, 403],
+            )
         },
         Row {
             path: Box::new(|ids, _| format!("/api/contacts/{}", ids.patch_target)),
             body: Some(Box::new(|_| json!({"can_manage_contacts": true}))),
-            ..row(Method::PATCH, "", [401, 403, 403, 200, 404])
+            ..row(Method::PATCH, "", [401, 403, 403, 200, 404, 403])
         },
         Row {
             path: Box::new(|ids, actor| {
@@ -117,18 +174,22 @@ fn table() -> Vec<Row> {
                 };
                 format!("/api/contacts/{id}")
             }),
-            ..row(Method::DELETE, "", [401, 403, 403, 204, 404])
+            ..row(Method::DELETE, "", [401, 403, 403, 204, 404, 403])
         },
         // Anyone may sign in (here as a person no one else signs in as, within the budget of
-        // five attempts per email).
+        // attempts per email this server is started with).
         Row {
             body: Some(Box::new(
                 |_| json!({"email": "signer@example.com", "password": PASSWORD}),
             )),
-            ..row(Method::POST, "/api/session", [204, 204, 204, 204, 204])
+            ..row(Method::POST, "/api/session", [204, 204, 204, 204, 204, 204])
         },
         // Last: it ends the actor's session.
-        row(Method::DELETE, "/api/session", [204, 204, 204, 204, 204]),
+        row(
+            Method::DELETE,
+            "/api/session",
+            [204, 204, 204, 204, 204, 204],
+        ),
     ]
 }
 
@@ -164,6 +225,23 @@ async fn status_of(pool: &AnyPool, id: i64) -> String {
         .expect("a ticket")
 }
 
+async fn severity_of(pool: &AnyPool, id: i64) -> String {
+    sqlx::query_scalar("SELECT severity FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("a ticket")
+}
+
+async fn entries_of(pool: &AnyPool, id: i64, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM ticket_entries WHERE ticket_id = $1 AND kind = $2")
+        .bind(id)
+        .bind(kind)
+        .fetch_one(pool)
+        .await
+        .expect("a count")
+}
+
 async fn flags_of(pool: &AnyPool, id: i64) -> (i64, i64) {
     let row: (i64, i64) =
         sqlx::query_as("SELECT is_contact, can_manage_contacts FROM people WHERE id = $1")
@@ -178,8 +256,16 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
     let database = Database::fresh(backend).await;
     create_account(&database, "boss-a@example.com").await;
     create_account(&database, "boss-b@example.com").await;
-    let server =
-        RealServer::start_with(&database, 0, &[("SUPPORT_TICKETS_PER_PERSON", "100")]).await;
+    let server = RealServer::start_with(
+        &database,
+        0,
+        &[
+            ("SUPPORT_TICKETS_PER_PERSON", "100"),
+            // Every actor signs in as `signer`: more than the default five a minute.
+            ("SUPPORT_SIGN_IN_PER_EMAIL", "10"),
+        ],
+    )
+    .await;
     let manager = sign_in(&server, "boss-a@example.com").await;
     add(&server, &manager, "contact-a@example.com", true).await;
     add(&server, &manager, "person-a@example.com", false).await;
@@ -191,23 +277,54 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
     ] {
         set_password(&database, email).await;
     }
+    let staff = admin(
+        &database,
+        &[
+            "create-staff",
+            "--email",
+            "eng@vendor.example",
+            "--name",
+            "Eve Engineer",
+        ],
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert!(staff.status.success(), "create-staff");
     let actors = [
         client(),
         sign_in(&server, "person-a@example.com").await,
         sign_in(&server, "contact-a@example.com").await,
         manager.clone(),
         sign_in(&server, "boss-b@example.com").await,
+        sign_in(&server, "eng@vendor.example").await,
     ];
-    let mut to_approve = [0; 5];
-    let mut to_reject = [0; 5];
+    let mut to_approve = [0; 6];
+    let mut to_reject = [0; 6];
+    let (mut to_solve, mut to_lower, mut to_reopen, mut to_rate) = ([0; 6], [0; 6], [0; 6], [0; 6]);
     for actor in 0..ACTORS.len() {
         to_approve[actor] = ticket(&server, &actors[PERSON], &format!("approve-{actor}")).await;
         to_reject[actor] = ticket(&server, &actors[PERSON], &format!("reject-{actor}")).await;
+        to_solve[actor] = ticket(&server, &actors[CONTACT], &format!("solve-{actor}")).await;
+        to_lower[actor] = ticket(&server, &actors[CONTACT], &format!("lower-{actor}")).await;
+        to_reopen[actor] = ticket(&server, &actors[CONTACT], &format!("reopen-{actor}")).await;
+        to_rate[actor] = ticket(&server, &actors[CONTACT], &format!("rate-{actor}")).await;
+        for id in [to_reopen[actor], to_rate[actor]] {
+            let solved = actors[CONTACT]
+                .post(server.url(&format!("/api/tickets/{id}/solve")))
+                .send()
+                .await
+                .expect("solve");
+            assert_eq!(solved.status(), 201, "solve {id}");
+        }
     }
     let ids = Ids {
         ticket: ticket(&server, &actors[CONTACT], "open").await,
         to_approve,
         to_reject,
+        to_solve,
+        to_lower,
+        to_reopen,
+        to_rate,
         patch_target: add(&server, &manager, "patch-me@example.com", true).await,
         removed_by_manager: add(&server, &manager, "remove-me@example.com", true).await,
         kept: add(&server, &manager, "keep-me@example.com", true).await,
@@ -247,7 +364,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
     // The refusals changed nothing; the permitted changes happened.
-    for actor in [ANONYMOUS, PERSON, OTHER] {
+    for actor in [ANONYMOUS, PERSON, OTHER, ENGINEER] {
         assert_eq!(
             status_of(&pool, ids.to_approve[actor]).await,
             "pending_approval"
@@ -257,6 +374,28 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
             "pending_approval"
         );
     }
+    for actor in [ANONYMOUS, PERSON, OTHER] {
+        assert_eq!(status_of(&pool, ids.to_solve[actor]).await, "open");
+        assert_eq!(status_of(&pool, ids.to_reopen[actor]).await, "solved");
+        assert_eq!(severity_of(&pool, ids.to_lower[actor]).await, "high");
+    }
+    for actor in [CONTACT, MANAGER, ENGINEER] {
+        assert_eq!(status_of(&pool, ids.to_solve[actor]).await, "solved");
+        assert_eq!(status_of(&pool, ids.to_reopen[actor]).await, "in_progress");
+        assert_eq!(severity_of(&pool, ids.to_lower[actor]).await, "low");
+    }
+    for actor in 0..ACTORS.len() {
+        let rated = entries_of(&pool, ids.to_rate[actor], "rated").await;
+        assert_eq!(
+            rated,
+            i64::from(actor == CONTACT || actor == MANAGER),
+            "{}",
+            ACTORS[actor]
+        );
+    }
+    assert_eq!(entries_of(&pool, ids.ticket, "customer_message").await, 2);
+    assert_eq!(entries_of(&pool, ids.ticket, "public_message").await, 1);
+    assert_eq!(entries_of(&pool, ids.ticket, "escalated").await, 2);
     for actor in [CONTACT, MANAGER] {
         assert_eq!(status_of(&pool, ids.to_approve[actor]).await, "open");
         assert_eq!(status_of(&pool, ids.to_reject[actor]).await, "rejected");

@@ -82,6 +82,14 @@ impl Case {
 /// What the tables refer to: the other account's ticket and person, account A's own.
 struct Fixture {
     own_ticket: i64,
+    /// Account A's tickets in each status that refuses something, and a question.
+    pending: i64,
+    rejected: i64,
+    /// Solved and rated.
+    solved: i64,
+    /// Closed, its reopening window long past.
+    closed: i64,
+    question: i64,
     own_person: i64,
     other_ticket: i64,
     other_person: i64,
@@ -552,7 +560,7 @@ fn sign_in_cases() -> Vec<Case> {
 fn status_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for (label, query) in [
-        ("an unknown status", "status=solved"),
+        ("an unknown status", "status=archived"),
         ("an empty status", "status="),
         ("a status in capitals", "status=OPEN"),
         ("a status with a space", "status=open%20"),
@@ -584,7 +592,7 @@ fn status_cases() -> Vec<Case> {
         Case::new(
             "list tickets of an unknown status without a session",
             Method::GET,
-            "/api/tickets?status=solved",
+            "/api/tickets?status=archived",
             Who::Anonymous,
         )
         .expect(401, "not-signed-in"),
@@ -971,6 +979,304 @@ fn session_cases() -> Vec<Case> {
     cases
 }
 
+fn life_cases(fixture: &Fixture) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let own = fixture.own_ticket;
+    let other = fixture.other_ticket;
+    let at = |id: i64, action: &str| format!("/api/tickets/{id}/{action}");
+    let long = |n: usize| "é".repeat(n);
+    let post = |name: &str, path: String, body: String| {
+        Case::new(name.to_owned(), Method::POST, path, Who::Manager).json(body)
+    };
+    let message = |name: &str, body: String| post(name, at(own, "messages"), body);
+    cases.extend([
+        message("message without a body", "{}".into()).expect(422, "validation"),
+        message("empty message", r#"{"body":"  "}"#.into()).invalid("body", "required"),
+        message(
+            "message too long",
+            json!({"body": long(20_001)}).to_string(),
+        )
+        .invalid("body", "too_long"),
+        message("message with NUL", r#"{"body":"a\u0000b"}"#.into())
+            .invalid("body", "control_characters"),
+        message("message body a number", r#"{"body":5}"#.into()).expect(422, "validation"),
+        message(
+            "message with an unknown member",
+            r#"{"body":"x","colour":1}"#.into(),
+        )
+        .expect(422, "validation"),
+        message("message as an array", "[]".into()).expect(422, "validation"),
+        message("message cut short", r#"{"body":"#.into()).expect(400, "malformed-request"),
+        message(
+            "message flag a string",
+            r#"{"body":"x","internal":"yes"}"#.into(),
+        )
+        .expect(422, "validation"),
+        message(
+            "customer writes an internal note",
+            r#"{"body":"x","internal":true}"#.into(),
+        )
+        .expect(403, "forbidden"),
+        message(
+            "customer requests information",
+            r#"{"body":"x","request_information":true}"#.into(),
+        )
+        .expect(403, "forbidden"),
+        message(
+            "message with a bad idempotency key",
+            r#"{"body":"x"}"#.into(),
+        )
+        .header("idempotency-key", "two words")
+        .invalid("Idempotency-Key", "invalid"),
+        Case::new(
+            "message as text",
+            Method::POST,
+            at(own, "messages"),
+            Who::Manager,
+        )
+        .content_type(b"text/plain")
+        .expect(415, "unsupported-media-type"),
+        Case::new(
+            "anonymous message",
+            Method::POST,
+            at(own, "messages"),
+            Who::Anonymous,
+        )
+        .json(r#"{"body":"x"}"#)
+        .expect(401, "not-signed-in"),
+        post(
+            "message on another account's ticket",
+            at(other, "messages"),
+            r#"{"body":"x"}"#.into(),
+        )
+        .expect(404, "not-found"),
+        Case::new(
+            "another account's timeline",
+            Method::GET,
+            at(other, "timeline"),
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+        Case::new(
+            "timeline of no ticket",
+            Method::GET,
+            "/api/tickets/abc/timeline",
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+    ]);
+    for (what, id) in [
+        ("pending", fixture.pending),
+        ("rejected", fixture.rejected),
+        ("solved", fixture.solved),
+        ("closed", fixture.closed),
+    ] {
+        cases.push(
+            post(
+                &format!("message on a {what} ticket"),
+                at(id, "messages"),
+                r#"{"body":"x"}"#.into(),
+            )
+            .expect(409, "ticket-takes-no-messages"),
+        );
+        cases.push(
+            post(
+                &format!("solve a {what} ticket"),
+                at(id, "solve"),
+                "{}".into(),
+            )
+            .expect(409, "ticket-status-conflict"),
+        );
+        cases.push(
+            post(
+                &format!("lower a {what} ticket"),
+                at(id, "severity"),
+                r#"{"severity":"low","reason":"x"}"#.into(),
+            )
+            .expect(409, "ticket-status-conflict"),
+        );
+    }
+    for (what, id) in [
+        ("rejected", fixture.rejected),
+        ("solved", fixture.solved),
+        ("closed", fixture.closed),
+    ] {
+        cases.push(
+            post(
+                &format!("escalate a {what} ticket"),
+                at(id, "escalations"),
+                r#"{"reason":"severity_increased"}"#.into(),
+            )
+            .expect(409, "ticket-status-conflict"),
+        );
+    }
+    cases.extend([
+        post(
+            "solve another account's ticket",
+            at(other, "solve"),
+            "{}".into(),
+        )
+        .expect(404, "not-found"),
+        post(
+            "reopen without a reason",
+            at(fixture.solved, "reopen"),
+            "{}".into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "reopen with an empty reason",
+            at(fixture.solved, "reopen"),
+            r#"{"reason":""}"#.into(),
+        )
+        .invalid("reason", "required"),
+        post(
+            "reopen with a long reason",
+            at(fixture.solved, "reopen"),
+            json!({"reason": long(2001)}).to_string(),
+        )
+        .invalid("reason", "too_long"),
+        post(
+            "reopen an open ticket",
+            at(own, "reopen"),
+            r#"{"reason":"x"}"#.into(),
+        )
+        .expect(409, "ticket-status-conflict"),
+        post(
+            "reopen a closed ticket",
+            at(fixture.closed, "reopen"),
+            r#"{"reason":"x"}"#.into(),
+        )
+        .expect(409, "reopen-window-passed"),
+        post(
+            "reopen another account's ticket",
+            at(other, "reopen"),
+            r#"{"reason":"x"}"#.into(),
+        )
+        .expect(404, "not-found"),
+        post(
+            "rating 0",
+            at(fixture.closed, "rating"),
+            r#"{"score":0}"#.into(),
+        )
+        .invalid("score", "invalid"),
+        post(
+            "rating 6",
+            at(fixture.closed, "rating"),
+            r#"{"score":6}"#.into(),
+        )
+        .invalid("score", "invalid"),
+        post(
+            "rating as text",
+            at(fixture.closed, "rating"),
+            r#"{"score":"5"}"#.into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "rating 1.5",
+            at(fixture.closed, "rating"),
+            r#"{"score":1.5}"#.into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "rating with an empty comment",
+            at(fixture.closed, "rating"),
+            r#"{"score":3,"comment":" "}"#.into(),
+        )
+        .invalid("comment", "required"),
+        post(
+            "rating with a long comment",
+            at(fixture.closed, "rating"),
+            json!({"score": 3, "comment": long(2001)}).to_string(),
+        )
+        .invalid("comment", "too_long"),
+        post(
+            "rating an open ticket",
+            at(own, "rating"),
+            r#"{"score":5}"#.into(),
+        )
+        .expect(409, "ticket-status-conflict"),
+        post(
+            "rating twice",
+            at(fixture.solved, "rating"),
+            r#"{"score":5}"#.into(),
+        )
+        .expect(409, "already-rated"),
+        post(
+            "rating another account's ticket",
+            at(other, "rating"),
+            r#"{"score":5}"#.into(),
+        )
+        .expect(404, "not-found"),
+        post(
+            "an unknown severity",
+            at(own, "severity"),
+            r#"{"severity":"mild","reason":"x"}"#.into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "a severity without a reason",
+            at(own, "severity"),
+            r#"{"severity":"low"}"#.into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "a severity with an empty reason",
+            at(own, "severity"),
+            r#"{"severity":"low","reason":""}"#.into(),
+        )
+        .invalid("reason", "required"),
+        post(
+            "the same severity",
+            at(own, "severity"),
+            r#"{"severity":"high","reason":"x"}"#.into(),
+        )
+        .invalid("severity", "invalid"),
+        post(
+            "a question's severity",
+            at(fixture.question, "severity"),
+            r#"{"severity":"high","reason":"x"}"#.into(),
+        )
+        .invalid("severity", "not_allowed"),
+        post(
+            "another account's severity",
+            at(other, "severity"),
+            r#"{"severity":"low","reason":"x"}"#.into(),
+        )
+        .expect(404, "not-found"),
+        post(
+            "an unknown escalation",
+            at(own, "escalations"),
+            r#"{"reason":"angry"}"#.into(),
+        )
+        .expect(422, "validation"),
+        post(
+            "not handled without detail",
+            at(own, "escalations"),
+            r#"{"reason":"not_handled"}"#.into(),
+        )
+        .invalid("detail", "required"),
+        post(
+            "not handled with an empty detail",
+            at(own, "escalations"),
+            r#"{"reason":"not_handled","detail":""}"#.into(),
+        )
+        .invalid("detail", "required"),
+        post(
+            "not handled with a long detail",
+            at(own, "escalations"),
+            json!({"reason": "not_handled", "detail": long(2001)}).to_string(),
+        )
+        .invalid("detail", "too_long"),
+        post(
+            "escalate another account's ticket",
+            at(other, "escalations"),
+            r#"{"reason":"severity_increased"}"#.into(),
+        )
+        .expect(404, "not-found"),
+    ]);
+    cases
+}
+
 /// What must not change: every row of every table, as text.
 async fn snapshot(pool: &AnyPool) -> Vec<String> {
     let mut rows = Vec::new();
@@ -978,8 +1284,9 @@ async fn snapshot(pool: &AnyPool) -> Vec<String> {
         "SELECT id, name, level, tsm, country FROM accounts ORDER BY id",
         "SELECT id, account_id, email, name, is_contact, can_manage_contacts, password_hash FROM people ORDER BY id",
         "SELECT token_hash, person_id, expires_at FROM sessions ORDER BY token_hash",
-        "SELECT id, status, subject, description, details, first_response_due, decided_at, rejection_reason FROM tickets ORDER BY id",
+        "SELECT id, status, severity, subject, description, details, first_response_due, decided_at, rejection_reason, solved_at FROM tickets ORDER BY id",
         "SELECT person_id, idempotency_key, ticket_id FROM idempotency_keys ORDER BY person_id, idempotency_key",
+        "SELECT id, ticket_id, at, author_id, kind, body, data FROM ticket_entries ORDER BY id",
     ] {
         for row in sqlx::query(sql).fetch_all(pool).await.expect("a snapshot") {
             let columns: Vec<String> = (0..row.len())
@@ -1080,7 +1387,44 @@ async fn fixture(server: &RealServer, manager: &Client, other: &Client) -> Fixtu
             .expect("its JSON");
         ids.push((id_of(&ticket, "/id"), id_of(&me, "/person/id")));
     }
+    let file = |body: Value| async move {
+        let ticket: Value = manager
+            .post(server.url("/api/tickets"))
+            .json(&body)
+            .send()
+            .await
+            .expect("a ticket")
+            .json()
+            .await
+            .expect("its JSON");
+        id_of(&ticket, "/id")
+    };
+    let act = |path: String, body: Value| async move {
+        let response = manager
+            .post(server.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), 201, "{path}");
+    };
+    let pending = file(incident("pending")).await;
+    let rejected = file(incident("rejected")).await;
+    let solved = file(incident("solved")).await;
+    act(format!("/api/tickets/{solved}/solve"), json!({})).await;
+    act(format!("/api/tickets/{solved}/rating"), json!({"score": 4})).await;
+    let closed = file(incident("closed")).await;
+    act(format!("/api/tickets/{closed}/solve"), json!({})).await;
+    let question = file(json!({
+        "type": "question", "subject": "How?", "description": "How does it work?"
+    }))
+    .await;
     Fixture {
+        pending,
+        rejected,
+        solved,
+        closed,
+        question,
         own_ticket: ids[0].0,
         own_person: ids[0].1,
         other_ticket: ids[1].0,
@@ -1107,6 +1451,30 @@ async fn hostile_requests_get_their_documented_problem_and_change_nothing(backen
     let manager = sign_in(&server, "boss-a@example.com").await;
     let other = sign_in(&server, "boss-b@example.com").await;
     let fixture = fixture(&server, &manager, &other).await;
+    let pool = database.pool().await;
+    // Statuses a contact's own tickets cannot reach through the API at once.
+    for (sql, id) in [
+        (
+            "UPDATE tickets SET status = 'pending_approval', opened_at = NULL, \
+             first_response_due = NULL WHERE id = $1",
+            fixture.pending,
+        ),
+        (
+            "UPDATE tickets SET status = 'rejected', opened_at = NULL, first_response_due = NULL, \
+             rejection_reason = 'a duplicate', decided_at = created_at WHERE id = $1",
+            fixture.rejected,
+        ),
+        (
+            "UPDATE tickets SET status = 'closed', solved_at = 0 WHERE id = $1",
+            fixture.closed,
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("a fixture's status");
+    }
 
     let cases: Vec<Case> = ticket_cases()
         .into_iter()
@@ -1115,10 +1483,10 @@ async fn hostile_requests_get_their_documented_problem_and_change_nothing(backen
         .chain(status_cases())
         .chain(path_cases(&fixture))
         .chain(session_cases())
+        .chain(life_cases(&fixture))
         .collect();
     assert!(cases.len() >= 200, "{} cases", cases.len());
 
-    let pool = database.pool().await;
     let before = snapshot(&pool).await;
     let mut failures = Vec::new();
     for case in &cases {

@@ -340,4 +340,176 @@ async fn killed_servers_lose_no_acknowledged_ticket_and_retries_make_exactly_one
     );
 }
 
-on_both!(killed_servers_lose_no_acknowledged_ticket_and_retries_make_exactly_one);
+/// Workers posting messages to one ticket at once, and how many each sends per run.
+const MESSAGE_WORKERS: usize = 4;
+const MESSAGES_PER_WORKER: usize = 6;
+const MESSAGE_KILLS: usize = 6;
+
+/// One worker's messages of a run, one at a time with its key; stops at the first request
+/// that gets no answer. Returns the keys answered (with the entry id and body) and the one
+/// left unanswered, if any.
+async fn post_messages(
+    base: String,
+    client: Client,
+    ticket: i64,
+    keys: Vec<String>,
+    answered: Arc<AtomicUsize>,
+) -> (Vec<(String, Value)>, Option<String>, Vec<String>) {
+    let mut done = Vec::new();
+    let mut unexpected = Vec::new();
+    for key in keys {
+        let sent = client
+            .post(format!("{base}/api/tickets/{ticket}/messages"))
+            .header("Idempotency-Key", &key)
+            .json(&serde_json::json!({"body": format!("message {key}")}))
+            .send()
+            .await;
+        let Ok(response) = sent else {
+            return (done, Some(key), unexpected);
+        };
+        let status = response.status();
+        let Ok(text) = response.text().await else {
+            return (done, Some(key), unexpected);
+        };
+        match serde_json::from_str::<Value>(&text) {
+            Ok(body) if status == 201 => {
+                done.push((key, body));
+                answered.fetch_add(1, Ordering::SeqCst);
+            }
+            _ => {
+                unexpected.push(format!("{key}: {status} {text}"));
+                return (done, None, unexpected);
+            }
+        }
+    }
+    (done, None, unexpected)
+}
+
+async fn killed_servers_lose_no_acknowledged_message_and_retries_post_each_once(backend: Backend) {
+    let database = Database::fresh(backend).await;
+    create_account(&database, "boss@example.com").await;
+    let server = RealServer::start(&database, 0).await;
+    let client = sign_in(&server, "boss@example.com").await;
+    let filed: Value = client
+        .post(server.url("/api/tickets"))
+        .json(&incident("conversation"))
+        .send()
+        .await
+        .expect("a ticket")
+        .json()
+        .await
+        .expect("its JSON");
+    let ticket = filed["id"].as_i64().expect("an id");
+    let pool = database.pool().await;
+    let mut acknowledged: BTreeMap<String, Value> = BTreeMap::new();
+    let mut unanswered: Vec<String> = Vec::new();
+    let mut cut = 0;
+    let mut first = Some(server);
+    for run in 0..MESSAGE_KILLS {
+        let server = match first.take() {
+            Some(server) => server,
+            None => RealServer::start(&database, run).await,
+        };
+        let answered = Arc::new(AtomicUsize::new(0));
+        let mut workers = Vec::new();
+        let retries = std::mem::take(&mut unanswered);
+        for w in 0..MESSAGE_WORKERS {
+            // Each worker first retries a key left unanswered by the last kill.
+            let mut keys: Vec<String> = retries
+                .iter()
+                .skip(w)
+                .step_by(MESSAGE_WORKERS)
+                .cloned()
+                .collect();
+            keys.extend((0..MESSAGES_PER_WORKER).map(|i| format!("m{run}-w{w}-{i}")));
+            workers.push(tokio::spawn(post_messages(
+                server.url(""),
+                client.clone(),
+                ticket,
+                keys,
+                answered.clone(),
+            )));
+        }
+        let kill_after = 1 + random_below(12) as usize;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while answered.load(Ordering::SeqCst) < kill_after
+            && !workers.iter().all(|w| w.is_finished())
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_micros(random_below(4000))).await;
+        let log = server.log();
+        server.kill();
+        for worker in workers {
+            let (done, left, unexpected) = worker.await.expect("a worker");
+            assert!(unexpected.is_empty(), "run {run}: {unexpected:#?}\n{log}");
+            for (key, body) in done {
+                if let Some(first) = acknowledged.get(&key) {
+                    assert_eq!(first, &body, "{key}: a retry got another entry");
+                }
+                acknowledged.insert(key, body);
+            }
+            unanswered.extend(left);
+        }
+        cut += usize::from(!unanswered.is_empty());
+    }
+    let server = RealServer::start(&database, MESSAGE_KILLS).await;
+    for key in std::mem::take(&mut unanswered) {
+        let response = client
+            .post(server.url(&format!("/api/tickets/{ticket}/messages")))
+            .header("Idempotency-Key", &key)
+            .json(&serde_json::json!({"body": format!("message {key}")}))
+            .send()
+            .await
+            .expect("the retry reaches the server");
+        assert_eq!(response.status(), 201, "retry of {key}");
+        let body: Value = response.json().await.expect("an entry");
+        if let Some(first) = acknowledged.get(&key) {
+            assert_eq!(first, &body, "{key}: a retry got another entry");
+        }
+        acknowledged.insert(key, body);
+    }
+    assert!(
+        cut >= 1,
+        "no kill cut a message in flight: the test did not test crashes"
+    );
+
+    // Every key was answered at last (a worker stops at its first unanswered request; the
+    // keys it did not reach were never sent).
+    let sent: Vec<&String> = acknowledged.keys().collect();
+    // Every message sent is in the timeline once, as it was acknowledged, and nothing else is.
+    let rows = sqlx::query(
+        "SELECT id, body FROM ticket_entries WHERE ticket_id = $1 AND kind = 'customer_message' \
+         ORDER BY id",
+    )
+    .bind(ticket)
+    .fetch_all(&pool)
+    .await
+    .expect("the messages");
+    let stored: BTreeMap<String, i64> = rows
+        .iter()
+        .map(|row| (row.get::<String, _>("body"), row.get::<i64, _>("id")))
+        .collect();
+    assert_eq!(stored.len(), rows.len(), "no message stored twice");
+    assert_eq!(rows.len(), sent.len(), "one entry per key sent");
+    for key in &sent {
+        let body = &acknowledged[*key];
+        let text = format!("message {key}");
+        assert_eq!(body["body"], text.as_str());
+        assert_eq!(
+            Some(&body["id"].as_i64().unwrap_or_default()),
+            stored.get(&text),
+            "{key}"
+        );
+    }
+    eprintln!(
+        "{backend:?}: {MESSAGE_KILLS} kills ({cut} cut messages in flight), {} messages",
+        sent.len()
+    );
+}
+
+on_both!(
+    killed_servers_lose_no_acknowledged_ticket_and_retries_make_exactly_one,
+    killed_servers_lose_no_acknowledged_message_and_retries_post_each_once,
+);
