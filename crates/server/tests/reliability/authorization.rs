@@ -384,13 +384,12 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
         assert_eq!(status_of(&pool, ids.to_reopen[actor]).await, "in_progress");
         assert_eq!(severity_of(&pool, ids.to_lower[actor]).await, "low");
     }
-    for actor in 0..ACTORS.len() {
+    for (actor, name) in ACTORS.iter().enumerate() {
         let rated = entries_of(&pool, ids.to_rate[actor], "rated").await;
         assert_eq!(
             rated,
             i64::from(actor == CONTACT || actor == MANAGER),
-            "{}",
-            ACTORS[actor]
+            "{name}"
         );
     }
     assert_eq!(entries_of(&pool, ids.ticket, "customer_message").await, 2);
