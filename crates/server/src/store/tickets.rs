@@ -1,7 +1,8 @@
 //! Tickets, and the stored answers of idempotent ticket creations.
 
-use sqlx::Row;
+use sqlx::any::Any;
 use sqlx::any::AnyRow;
+use sqlx::{Row, Transaction};
 use support_api::Entry;
 use support_api::{Submitter, TicketStatus};
 use support_rules::{ServiceId, Severity, SupportLevel, TicketKind, TicketType};
@@ -241,35 +242,61 @@ pub async fn create(
         location,
     };
     if let Some(idempotency) = idempotency {
-        let stored = sqlx::query(
-            "INSERT INTO idempotency_keys (person_id, idempotency_key, request_hash, ticket_id, \
-             response_status, response_body, response_location, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(idempotency.person_id)
-        .bind(idempotency.key.as_str())
-        .bind(idempotency.request_hash)
-        .bind(id)
-        .bind(i64::from(response.status))
-        .bind(&response.body)
-        .bind(&response.location)
-        .bind(to_micros(row.created_at))
-        .execute(&mut *tx)
-        .await;
-        match stored {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => {
-                tx.rollback().await?;
-                return match stored_response(db, idempotency.person_id, idempotency.key).await? {
-                    Some(first) => Ok(Created::Replay(first)),
-                    None => Err(error),
-                };
-            }
-            Err(error) => return Err(error),
+        match keep_answer(db, tx, idempotency, id, &response, row.created_at).await? {
+            Kept::Stored(stored) => tx = stored,
+            Kept::Replay(first) => return Ok(Created::Replay(first)),
         }
     }
     tx.commit().await?;
     Ok(Created::New(response))
+}
+
+/// What [`keep_answer`] did with the transaction.
+pub enum Kept {
+    /// The answer is in the transaction, handed back to be committed.
+    Stored(Transaction<'static, Any>),
+    /// A concurrent request with the same key committed first: the transaction was rolled
+    /// back, and this is that request's answer.
+    Replay(StoredResponse),
+}
+
+/// Stores `response` under the request's idempotency key inside `tx`, the transaction that
+/// made what it answers (a ticket, a timeline entry), so that the answer and the change commit
+/// together or not at all.
+pub async fn keep_answer(
+    db: &Db,
+    mut tx: Transaction<'static, Any>,
+    idempotency: &Idempotency<'_>,
+    ticket_id: i64,
+    response: &StoredResponse,
+    at: jiff::Timestamp,
+) -> Result<Kept, sqlx::Error> {
+    let stored = sqlx::query(
+        "INSERT INTO idempotency_keys (person_id, idempotency_key, request_hash, ticket_id, \
+         response_status, response_body, response_location, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(idempotency.person_id)
+    .bind(idempotency.key.as_str())
+    .bind(idempotency.request_hash)
+    .bind(ticket_id)
+    .bind(i64::from(response.status))
+    .bind(&response.body)
+    .bind(&response.location)
+    .bind(to_micros(at))
+    .execute(&mut *tx)
+    .await;
+    match stored {
+        Ok(_) => Ok(Kept::Stored(tx)),
+        Err(error) if is_unique_violation(&error) => {
+            tx.rollback().await?;
+            match stored_response(db, idempotency.person_id, idempotency.key).await? {
+                Some(first) => Ok(Kept::Replay(first)),
+                None => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Whose tickets a reader sees: one account's (a customer), or every account's (a support

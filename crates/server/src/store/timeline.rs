@@ -11,7 +11,7 @@ use support_api::TicketStatus;
 use support_rules::Severity;
 
 use crate::db::{Db, flag, from_micros, is_unique_violation, to_micros};
-use crate::store::tickets::{Idempotency, StoredResponse, stored_response};
+use crate::store::tickets::{Idempotency, Kept, StoredResponse, keep_answer};
 
 /// Who reads a timeline: a customer never gets an internal note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,31 +269,24 @@ pub async fn apply(
         Err(error) => return Err(error),
     };
     if let Some((idempotency, location)) = idempotency {
-        let body = answer(&entry);
-        let stored = sqlx::query(
-            "INSERT INTO idempotency_keys (person_id, idempotency_key, request_hash, ticket_id, \
-             response_status, response_body, response_location, created_at) \
-             VALUES ($1, $2, $3, $4, 201, $5, $6, $7)",
+        let response = StoredResponse {
+            request_hash: idempotency.request_hash.to_owned(),
+            status: 201,
+            body: answer(&entry),
+            location: location.to_owned(),
+        };
+        match keep_answer(
+            db,
+            tx,
+            idempotency,
+            change.ticket_id,
+            &response,
+            change.entry.at,
         )
-        .bind(idempotency.person_id)
-        .bind(idempotency.key.as_str())
-        .bind(idempotency.request_hash)
-        .bind(change.ticket_id)
-        .bind(&body)
-        .bind(location)
-        .bind(to_micros(change.entry.at))
-        .execute(&mut *tx)
-        .await;
-        match stored {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => {
-                tx.rollback().await?;
-                return match stored_response(db, idempotency.person_id, idempotency.key).await? {
-                    Some(first) => Ok(Applied::Replay(first)),
-                    None => Err(error),
-                };
-            }
-            Err(error) => return Err(error),
+        .await?
+        {
+            Kept::Stored(stored) => tx = stored,
+            Kept::Replay(first) => return Ok(Applied::Replay(first)),
         }
     }
     tx.commit().await?;

@@ -189,6 +189,14 @@ impl TestApp {
     }
 }
 
+/// The JSON body of an answer, after checking its status (the body is shown if it differs).
+pub async fn ok_json(response: Response, status: u16) -> Value {
+    let got = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).expect("JSON")
+}
+
 /// The body of a problem+json answer, after checking its status and media type.
 pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");

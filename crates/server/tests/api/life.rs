@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, problem, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, TestApp, ok_json, problem, spawn_app, spawn_app_with};
 
 fn incident(severity: &str, subject: &str) -> Value {
     json!({
@@ -38,13 +38,6 @@ async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> reqwes
         .send()
         .await
         .expect("an answer")
-}
-
-async fn ok_json(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status().as_u16();
-    let text = response.text().await.expect("a body");
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).expect("JSON")
 }
 
 async fn message(app: &TestApp, client: &Client, id: i64, body: Value) -> Value {

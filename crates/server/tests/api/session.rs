@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, PASSWORD, client, problem, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, PASSWORD, client, ok_json, problem, spawn_app, spawn_app_with};
 
 async fn signing_in_sets_a_strict_http_only_cookie_and_me_describes_the_person(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -36,14 +36,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_me_describes_the_person(b
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
 
-    let me: Value = client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .expect("me")
-        .json()
-        .await
-        .expect("json");
+    let me = ok_json(get(&client, app.url("/api/me")).await, 200).await;
     assert_eq!(me["person"]["email"], "Ana.Lima@Example.com");
     assert_eq!(me["person"]["name"], "Ana.Lima");
     assert_eq!(me["account"]["level"], 3);
@@ -227,22 +220,8 @@ async fn the_session_state_is_200_for_everyone_and_says_who_is_signed_in(backend
         assert_eq!(body, json!({"signed_in": false}), "{cookie:?}");
     }
     let client = app.sign_in(&seeded.email).await;
-    let state: Value = client
-        .get(app.url("/api/session"))
-        .send()
-        .await
-        .expect("session state")
-        .json()
-        .await
-        .expect("json");
-    let me: Value = client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .expect("me")
-        .json()
-        .await
-        .expect("json");
+    let state = ok_json(get(&client, app.url("/api/session")).await, 200).await;
+    let me = ok_json(get(&client, app.url("/api/me")).await, 200).await;
     assert_eq!(state["signed_in"], true);
     assert_eq!(state["me"], me, "the same description as GET /api/me");
     assert_eq!(state["me"]["person"]["email"], "ana@example.com");
@@ -252,15 +231,12 @@ async fn the_session_state_is_200_for_everyone_and_says_who_is_signed_in(backend
         .send()
         .await
         .expect("sign out");
-    let after: Value = client
-        .get(app.url("/api/session"))
-        .send()
-        .await
-        .expect("session state")
-        .json()
-        .await
-        .expect("json");
+    let after = ok_json(get(&client, app.url("/api/session")).await, 200).await;
     assert_eq!(after, json!({"signed_in": false}));
+}
+
+async fn get(client: &reqwest::Client, url: String) -> reqwest::Response {
+    client.get(url).send().await.expect("an answer")
 }
 
 on_both!(
