@@ -567,6 +567,36 @@ impl Calendar {
         BusinessDuration::from_seconds(total).unwrap_or(BusinessDuration::MAX)
     }
 
+    /// Whether a deadline `due` counted on this calendar is in its warning window at `at`:
+    /// the calendar is open at `at`, `at` is not after `due`, and the business time left,
+    /// [`business_time`](Calendar::business_time)`(at, due)`, is at most `window`.
+    ///
+    /// The window counts business time, like the deadline: a ticket due on Monday morning
+    /// on a Monday-to-Friday calendar enters its warning on Friday evening, and is not marked
+    /// while the calendar is closed (at 2 a.m. on Saturday nobody is expected to act on it),
+    /// however close the deadline is in hours. After `due` the deadline is breached, which
+    /// is no warning. Sub-second parts are dropped.
+    ///
+    /// ```
+    /// use support_rules::{BusinessDuration, Policy};
+    /// let policy = Policy::embedded_default();
+    /// // Lisbon, open around the clock Monday to Friday; a deadline on Monday 01:00.
+    /// let business = policy.calendar("business").expect("the business calendar");
+    /// let window: BusinessDuration = "1h15m".parse()?;
+    /// let due = "2026-12-07T01:00:00Z".parse()?;
+    /// // Friday 23:50: 1h10m of business time left.
+    /// assert!(business.is_in_warning("2026-12-04T23:50:00Z".parse()?, due, window));
+    /// // Saturday 02:00: still 1h left, but the calendar is closed.
+    /// assert!(!business.is_in_warning("2026-12-05T02:00:00Z".parse()?, due, window));
+    /// // Monday 00:30: warned again; Friday 23:00 was too early (2h left).
+    /// assert!(business.is_in_warning("2026-12-07T00:30:00Z".parse()?, due, window));
+    /// assert!(!business.is_in_warning("2026-12-04T23:00:00Z".parse()?, due, window));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_in_warning(&self, at: Timestamp, due: Timestamp, window: BusinessDuration) -> bool {
+        seconds(at) <= seconds(due) && self.is_open(at) && self.business_time(at, due) <= window
+    }
+
     /// The deadline of `duration` of business time counted from `t`: the earliest instant `T`
     /// at or after `t` such that the calendar is open for exactly `duration` in `[t, T)`.
     ///

@@ -48,6 +48,11 @@ impl BusinessDuration {
             .then_some(BusinessDuration { seconds })
     }
 
+    /// A duration the crate knows to be in range (its defaults).
+    pub(crate) const fn of_seconds(seconds: i64) -> BusinessDuration {
+        BusinessDuration { seconds }
+    }
+
     /// A duration of whole hours; `None` when over 100 years.
     pub fn from_hours(hours: u32) -> Option<BusinessDuration> {
         BusinessDuration::from_seconds(i64::from(hours) * 3_600)

@@ -71,6 +71,7 @@ mod civil;
 mod duration;
 mod error;
 mod policy;
+mod size;
 pub mod sla;
 
 pub use calendar::{
@@ -83,12 +84,13 @@ pub use jiff::Timestamp;
 #[cfg(feature = "tzdb")]
 pub use policy::find_time_zone;
 pub use policy::{
-    CalendarSpec, Channel, ChannelQuote, ContactRules, DEFAULT_POLICY_TOML, Explanation, Language,
-    Levels, LocalText, PerChannel, PerSeverity, PhoneKind, PhoneNumber, Policy, PolicyDocument,
-    Quote, QuoteRequest, QuoteRule, ResponseTarget, Service, ServiceId, Severity, SeveritySpec,
-    SupportLevel, TicketField, TicketKind, TicketType, TicketTypeSpec, TicketTypes,
-    calendars_from_toml,
+    Attachments, CalendarSpec, Channel, ChannelQuote, ContactRules, DEFAULT_POLICY_TOML,
+    Explanation, Language, Levels, LocalText, PerChannel, PerSeverity, PhoneKind, PhoneNumber,
+    Policy, PolicyDocument, Quote, QuoteRequest, QuoteRule, ResponseTarget, Service, ServiceId,
+    Severity, SeveritySpec, SupportLevel, TicketField, TicketKind, TicketType, TicketTypeSpec,
+    TicketTypes, calendars_from_toml,
 };
+pub use size::{ByteSize, ByteSizeError};
 pub use sla::{
     DeadlineKind, DeadlineOutcome, DeadlineRecord, FirstResponse, NextUpdate, SlaClock, SlaEvent,
     SlaEventKind, SlaStatus, SlaTicket,

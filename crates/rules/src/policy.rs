@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, Holiday, OpeningHours, Weekday};
 use crate::duration::BusinessDuration;
 use crate::error::{PolicyError, QuoteError};
+use crate::size::ByteSize;
 
 /// The policy the product ships (`policy/default.toml`).
 pub const DEFAULT_POLICY_TOML: &str = include_str!("../policy/default.toml");
@@ -424,10 +425,22 @@ pub struct PolicyDocument {
     /// What happens to a ticket once solved; the shipped defaults when the file says nothing.
     #[serde(default)]
     pub lifecycle: Lifecycle,
+    /// The files a ticket's conversation carries; the shipped defaults when the file says
+    /// nothing.
+    #[serde(default)]
+    pub attachments: Attachments,
     pub ticket_fields: Vec<TicketField>,
 }
 
-/// The rules of a ticket's life after it is solved.
+/// The rules of a ticket's life: how close to a deadline it is marked, and what happens
+/// once it is solved.
+///
+/// ```
+/// let policy = support_rules::Policy::embedded_default();
+/// let lifecycle = &policy.document().lifecycle;
+/// assert_eq!(lifecycle.warning_window.to_string(), "1h15m");
+/// assert_eq!(lifecycle.reopen_within_days, 14);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
@@ -435,12 +448,115 @@ pub struct Lifecycle {
     /// customer or an engineer may reopen a solved ticket; afterwards the server closes it
     /// and a follow-up is a new ticket. **(default)** 14: the vendor's page names no figure.
     pub reopen_within_days: u32,
+    /// How much *business* time before a deadline the support console marks a ticket as in
+    /// warning, counted on the deadline's own calendar (see [`Calendar::is_in_warning`]), from
+    /// 1s to [`Lifecycle::LONGEST_WARNING`]. **(default)** 1h15m, also when the key is absent.
+    #[serde(default = "Lifecycle::default_warning_window")]
+    pub warning_window: BusinessDuration,
+}
+
+impl Lifecycle {
+    /// The longest `warning_window` a policy may set: 30 days of business time.
+    pub const LONGEST_WARNING: BusinessDuration = BusinessDuration::of_seconds(30 * 86_400);
+
+    fn default_warning_window() -> BusinessDuration {
+        BusinessDuration::of_seconds(75 * 60)
+    }
+
+    /// The lifecycle is usable: the key under `[lifecycle]` and the problem if not.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.warning_window == BusinessDuration::ZERO {
+            return Err((
+                "warning_window",
+                "must be longer than 0s: the business time before a deadline that is marked"
+                    .to_owned(),
+            ));
+        }
+        if self.warning_window > Self::LONGEST_WARNING {
+            return Err((
+                "warning_window",
+                format!(
+                    "is {}, over {}: every ticket would be in warning",
+                    self.warning_window,
+                    Self::LONGEST_WARNING
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Lifecycle {
     fn default() -> Self {
         Self {
             reopen_within_days: 14,
+            warning_window: Self::default_warning_window(),
+        }
+    }
+}
+
+/// The files attached to a ticket's messages.
+///
+/// ```
+/// let policy = support_rules::Policy::embedded_default();
+/// let attachments = &policy.document().attachments;
+/// assert_eq!(attachments.max_file_size.bytes(), 20 * 1024 * 1024);
+/// assert_eq!(attachments.max_files_per_message, 10);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    /// The largest file, from 1B to [`Attachments::LARGEST_FILE`]. **(default)** 20MiB.
+    pub max_file_size: ByteSize,
+    /// The most files one message carries, from 1 to [`Attachments::MOST_FILES`].
+    /// **(default)** 10.
+    pub max_files_per_message: u32,
+}
+
+impl Attachments {
+    /// The largest `max_file_size` a policy may set: a file is kept in one database value,
+    /// and SQLite holds at most about 1 GB in one.
+    pub const LARGEST_FILE: ByteSize = ByteSize::from_mib(512);
+    /// The most `max_files_per_message` a policy may set.
+    pub const MOST_FILES: u32 = 100;
+
+    /// The limits are usable: the key under `[attachments]` and the problem if not.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.max_file_size.bytes() == 0 {
+            return Err((
+                "max_file_size",
+                "must be at least 1B: a file of no bytes is no attachment".to_owned(),
+            ));
+        }
+        if self.max_file_size > Self::LARGEST_FILE {
+            return Err((
+                "max_file_size",
+                format!(
+                    "is {}, over {}: each file is kept in one database value",
+                    self.max_file_size,
+                    Self::LARGEST_FILE
+                ),
+            ));
+        }
+        if !(1..=Self::MOST_FILES).contains(&self.max_files_per_message) {
+            return Err((
+                "max_files_per_message",
+                format!(
+                    "is {}: a message carries from 1 to {} files",
+                    self.max_files_per_message,
+                    Self::MOST_FILES
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for Attachments {
+    fn default() -> Self {
+        Self {
+            max_file_size: ByteSize::from_mib(20),
+            max_files_per_message: 10,
         }
     }
 }
@@ -816,6 +932,12 @@ impl Policy {
                     .map_err(|(rest, problem)| invalid(source_name, key(rest), problem))?;
             }
         }
+        document.attachments.check().map_err(|(rest, problem)| {
+            invalid(source_name, format!("attachments.{rest}"), problem)
+        })?;
+        document.lifecycle.check().map_err(|(rest, problem)| {
+            invalid(source_name, format!("lifecycle.{rest}"), problem)
+        })?;
         for (id, service) in &document.services {
             id.parse::<ServiceId>()
                 .map_err(|problem| invalid(source_name, format!("services.{id}"), problem))?;

@@ -567,6 +567,40 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// The calendar a ticket's `deadline` counts on, with the ticket's current kind (an
+    /// incident's severity as it is now): where the business time of its warning window and
+    /// of its answer is counted.
+    ///
+    /// ```
+    /// use support_rules::{DeadlineKind, Policy, Severity, SlaTicket, SupportLevel, TicketKind};
+    /// let policy = Policy::embedded_default();
+    /// let ticket = SlaTicket {
+    ///     level: SupportLevel::Three,
+    ///     tsm: false,
+    ///     kind: TicketKind::Incident { severity: Severity::Urgent },
+    /// };
+    /// let calendar = policy.deadline_calendar(&ticket, DeadlineKind::FirstResponse)?;
+    /// assert!(calendar.is_always_open());
+    /// # Ok::<(), support_rules::SlaError>(())
+    /// ```
+    pub fn deadline_calendar<'p>(
+        &'p self,
+        ticket: &'p SlaTicket,
+        deadline: DeadlineKind,
+    ) -> Result<&'p Calendar, SlaError> {
+        let targets = Targets {
+            policy: self,
+            ticket,
+        };
+        let target = match deadline {
+            DeadlineKind::FirstResponse => targets.first_response(None)?,
+            DeadlineKind::NextUpdate => targets.next_update(None)?,
+        };
+        Ok(target.calendar)
+    }
+}
+
 impl SlaClock {
     /// The state after the events up to `at`, and the deadlines that have passed since.
     fn as_of(&self, at: Timestamp) -> (usize, State, Vec<DeadlineRecord>) {

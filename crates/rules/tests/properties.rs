@@ -210,6 +210,60 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
+    /// The warning window against the minute walk: open now, the deadline not passed, and at
+    /// most the window's minutes open between now and the deadline.
+    #[test]
+    fn the_warning_window_counts_business_time_on_the_deadlines_calendar(
+        case in case(), at in instant(), span in -600i64..20_000, window in 1i64..3_000,
+    ) {
+        let due = at + span * 60;
+        let expected = span >= 0
+            && case.oracle_open(at)
+            && case.oracle_business_minutes(at, due) <= window;
+        prop_assert_eq!(case.calendar.is_in_warning(ts(at), ts(due), minutes(window)), expected);
+    }
+
+    /// A real deadline (one `due` gives) is in warning from the first open minute at which at
+    /// most the window is left, and never while the calendar is closed.
+    #[test]
+    fn a_deadline_warns_from_the_first_open_minute_within_the_window(
+        case in case(), t in instant(), share in 0.0f64..1.5, window in 1i64..2_000,
+    ) {
+        let count = ((case.open_minutes_per_week as f64) * share) as i64;
+        let due = case.oracle_due(t, count);
+        // Walk back from the deadline, counting open minutes, to the earliest minute from
+        // which at most the window is left; the warning starts at the first open one.
+        let mut earliest = due;
+        let mut left = 0;
+        while earliest > t {
+            if case.oracle_open(earliest - 60) {
+                left += 1;
+            }
+            if left > window {
+                break;
+            }
+            earliest -= 60;
+        }
+        let mut first = earliest.max(t);
+        while first < due && !case.oracle_open(first) {
+            first += 60;
+        }
+        let mut minute = t;
+        while minute < due {
+            let warned = case.calendar.is_in_warning(ts(minute), ts(due), minutes(window));
+            prop_assert_eq!(warned, minute >= first && case.oracle_open(minute), "at {}", minute);
+            minute += 60 * 37;
+        }
+        if first < due {
+            prop_assert!(case.calendar.is_in_warning(ts(first), ts(due), minutes(window)));
+        }
+        prop_assert!(!case.calendar.is_in_warning(ts(due + 60), ts(due), minutes(window)));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
     #[test]
     fn due_is_monotonic_in_the_instant_and_the_duration(
         case in case(), t in instant(), later in 0i64..20_000, d1 in 0i64..200_000, d2 in 0i64..200_000,

@@ -328,6 +328,56 @@ fn a_bad_policy_file_names_the_file_the_key_and_the_problem() {
             "delivery = \"1d\"\nprice = 3",
             "unknown field `price`",
         ),
+        (
+            "max_file_size = \"20MiB\"",
+            "max_file_size = \"0B\"",
+            "`attachments.max_file_size`: must be at least 1B",
+        ),
+        (
+            "max_file_size = \"20MiB\"",
+            "max_file_size = \"2GiB\"",
+            "`attachments.max_file_size`: is 2GiB, over 512MiB",
+        ),
+        (
+            "max_file_size = \"20MiB\"",
+            "max_file_size = \"20MB\"",
+            "a size is a whole number and a binary unit (B, KiB, MiB or GiB)",
+        ),
+        (
+            "max_file_size = \"20MiB\"",
+            "max_file_size = 20971520",
+            "expected a string",
+        ),
+        (
+            "max_files_per_message = 10",
+            "max_files_per_message = 0",
+            "`attachments.max_files_per_message`: is 0: a message carries from 1 to 100 files",
+        ),
+        (
+            "max_files_per_message = 10",
+            "max_files_per_message = 1000",
+            "`attachments.max_files_per_message`: is 1000",
+        ),
+        (
+            "max_files_per_message = 10",
+            "max_files_per_message = -1",
+            "max_files_per_message",
+        ),
+        (
+            "warning_window = \"1h15m\"",
+            "warning_window = \"0s\"",
+            "`lifecycle.warning_window`: must be longer than 0s",
+        ),
+        (
+            "warning_window = \"1h15m\"",
+            "warning_window = \"31d\"",
+            "`lifecycle.warning_window`: is 31d, over 30d",
+        ),
+        (
+            "warning_window = \"1h15m\"",
+            "warning_window = \"soon\"",
+            "a duration is a number and a unit",
+        ),
     ];
     for (from, to, expected) in cases {
         let message = error_of(&default_with(from, to));
@@ -477,4 +527,82 @@ fn the_json_form_carries_the_update_targets() {
         (low.next_update(false), low.next_update(true)),
         (d("10d"), d("10d"))
     );
+}
+
+#[test]
+fn the_attachment_limits_default_when_absent_and_travel_in_the_json_form() {
+    let without = default_with(
+        "[attachments]\nmax_file_size = \"20MiB\"\nmax_files_per_message = 10\n",
+        "",
+    );
+    let policy = Policy::from_toml("policy.toml", &without).expect("loads");
+    assert_eq!(
+        policy.document().attachments,
+        support_rules::Attachments::default()
+    );
+    let custom = default_with("max_file_size = \"20MiB\"", "max_file_size = \"512KiB\"");
+    let policy = Policy::from_toml("policy.toml", &custom).expect("loads");
+    let json = policy.to_json();
+    assert!(
+        json.contains(r#""attachments":{"max_file_size":"512KiB","max_files_per_message":10}"#)
+    );
+    let read = Policy::from_json(&json).expect("reads back");
+    assert_eq!(read.document().attachments.max_file_size.bytes(), 524_288);
+}
+
+#[test]
+fn the_warning_window_defaults_to_1h15m_when_absent_and_travels_in_the_json_form() {
+    let without = default_with("warning_window = \"1h15m\"\n", "");
+    let policy = Policy::from_toml("policy.toml", &without).expect("loads");
+    assert_eq!(
+        policy.document().lifecycle.warning_window.as_seconds(),
+        4_500
+    );
+    let custom = default_with("warning_window = \"1h15m\"", "warning_window = \"30m\"");
+    let policy = Policy::from_toml("policy.toml", &custom).expect("loads");
+    let json = policy.to_json();
+    assert!(json.contains(r#""warning_window":"30m""#), "{json}");
+    let read = Policy::from_json(&json).expect("reads back");
+    assert_eq!(read.document().lifecycle.warning_window.as_seconds(), 1_800);
+}
+
+#[test]
+fn a_business_hours_deadline_never_warns_while_the_calendar_is_closed() {
+    // Level 1 high: 8 business hours on the business calendar (Lisbon, Monday to Friday
+    // around the clock). Opened Friday 2026-12-04 at 19:00 UTC: due Monday 03:00.
+    let policy = Policy::embedded_default();
+    let ticket = support_rules::SlaTicket {
+        level: SupportLevel::One,
+        tsm: false,
+        kind: TicketKind::Incident {
+            severity: Severity::High,
+        },
+    };
+    let calendar = policy
+        .deadline_calendar(&ticket, support_rules::DeadlineKind::FirstResponse)
+        .expect("a calendar");
+    let due = calendar
+        .due(at("2026-12-04T19:00:00Z"), d("8h"))
+        .expect("a deadline");
+    assert_eq!(due.to_string(), "2026-12-07T03:00:00Z");
+    let window = policy.document().lifecycle.warning_window;
+    // In wall-clock time 2 a.m. on Saturday is far from Monday 03:00, and 1h45m of business
+    // time is left at Monday 01:15: neither warns. Friday 23:45 and the whole weekend are
+    // also outside (4 h of business time left, and closed).
+    for quiet in [
+        "2026-12-04T23:45:00Z",
+        "2026-12-05T02:00:00Z",
+        "2026-12-06T23:59:00Z",
+        "2026-12-07T01:15:00Z",
+    ] {
+        assert!(!calendar.is_in_warning(at(quiet), due, window), "{quiet}");
+    }
+    for warned in [
+        "2026-12-07T01:45:00Z",
+        "2026-12-07T02:59:59Z",
+        "2026-12-07T03:00:00Z",
+    ] {
+        assert!(calendar.is_in_warning(at(warned), due, window), "{warned}");
+    }
+    assert!(!calendar.is_in_warning(at("2026-12-07T03:00:01Z"), due, window));
 }
