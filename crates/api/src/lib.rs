@@ -7,6 +7,9 @@
 //! (`crates/server/api/openapi.json`) is checked against these types by the server's tests
 //! (with the `schema` feature, each type also describes itself as a JSON Schema).
 
+mod attachments;
+mod console;
+mod events;
 mod health;
 mod people;
 mod problem;
@@ -14,9 +17,13 @@ mod session;
 mod tickets;
 mod timeline;
 
+pub use attachments::Attachment;
+pub use console::{Assignment, Engineer, Queue, QueueAccount, QueueTicket, Report, ReportRow};
+pub use events::{EntryEvent, EntryType};
 pub use health::{Health, HealthStatus};
 pub use people::{
-    AccountSummary, Contact, ContactChange, ContactList, Me, NewContact, PersonSummary, Phone, Role,
+    AccountSummary, Contact, ContactChange, ContactList, Language, Me, NewContact, Notifications,
+    PersonSummary, Phone, Role,
 };
 pub use problem::{FieldCode, FieldError, Problem, ProblemType};
 pub use session::{Credentials, SessionState};
@@ -27,5 +34,5 @@ pub use tickets::{
 };
 pub use timeline::{
     Author, Deadline, Entry, EscalationReason, NewEscalation, NewMessage, NewRating, Reopening,
-    SeverityChange, Timeline, TimelineEntry,
+    SeverityChange, Timeline, TimelineEntry, sla_history,
 };

@@ -57,6 +57,7 @@ problem_types! {
     ReopenWindowPassed = "/problems/reopen-window-passed", 409, "The ticket can no longer be reopened";
     AlreadyRated = "/problems/already-rated", 409, "The ticket is already rated";
     BodyTooLarge = "/problems/body-too-large", 413, "The request body is too large";
+    FileTooLarge = "/problems/file-too-large", 413, "The file is too large";
     UnsupportedMediaType = "/problems/unsupported-media-type", 415, "Unsupported content type";
     Validation = "/problems/validation", 422, "Invalid values";
     TooManyRequests = "/problems/too-many-requests", 429, "Too many requests";

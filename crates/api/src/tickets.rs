@@ -162,6 +162,24 @@ pub struct UpdateSla {
     pub paused: bool,
 }
 
+/// The server's figures as the rules crate states them (what a page shows when it cannot
+/// build the clock itself).
+impl From<TicketSla> for support_rules::SlaStatus {
+    fn from(sla: TicketSla) -> Self {
+        Self {
+            first_response: support_rules::FirstResponse {
+                due: sla.first_response.due,
+                met_at: sla.first_response.met_at,
+                breached: sla.first_response.breached,
+            },
+            update: support_rules::NextUpdate {
+                due: sla.update.due,
+                paused: sla.update.paused,
+            },
+        }
+    }
+}
+
 impl From<support_rules::SlaStatus> for TicketSla {
     fn from(status: support_rules::SlaStatus) -> Self {
         Self {
@@ -243,7 +261,7 @@ struct TicketVisitor;
 /// shows), because jiff's parser and its error messages would add about 45 KB brotli to the
 /// SPA's wasm, past its first-load budget; everywhere else by jiff. Either way a text that is
 /// not in UTC is refused.
-struct Instant(Timestamp);
+pub(crate) struct Instant(pub(crate) Timestamp);
 
 impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -316,11 +334,11 @@ impl<'de> Deserialize<'de> for SlaRead {
     }
 }
 
-fn instant(value: Option<Instant>) -> Option<Timestamp> {
+pub(crate) fn instant(value: Option<Instant>) -> Option<Timestamp> {
     value.map(|Instant(at)| at)
 }
 
-fn take<T>(slot: Option<T>, name: &'static str) -> Result<T, String> {
+pub(crate) fn take<T>(slot: Option<T>, name: &'static str) -> Result<T, String> {
     slot.ok_or_else(|| format!("missing field `{name}`"))
 }
 
