@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::domain::{AccountName, Country, Email, Level, Password, PersonName};
 use crate::store::people::{self, AddError, NewAccount};
 use crate::store::sessions;
+use support_api::Language;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -54,6 +55,8 @@ pub struct NewAccountArgs {
     pub country: String,
     pub email: String,
     pub contact_name: Option<String>,
+    /// The language of the contact's e-mails.
+    pub language: Language,
 }
 
 /// Creates an account and its first contact, who may manage contacts. Returns the account's id.
@@ -77,6 +80,7 @@ pub async fn create_account(
         email: &email,
         person_name: &person_name,
         password_hash: &hash,
+        language: args.language,
     };
     match people::create_account(db, new, jiff::Timestamp::now()).await {
         Ok((account, _)) => Ok(account),
@@ -90,12 +94,14 @@ pub async fn create_staff(
     db: &Db,
     email: &str,
     name: &str,
+    language: Language,
     password: &Password,
 ) -> Result<i64, AdminError> {
     let email = Email::parse(email).map_err(invalid("--email"))?;
     let name = PersonName::parse(name).map_err(invalid("--name"))?;
     let hash = hash(password).await?;
-    match people::create_engineer(db, &email, &name, &hash, jiff::Timestamp::now()).await {
+    match people::create_engineer(db, &email, &name, &hash, language, jiff::Timestamp::now()).await
+    {
         Ok(id) => Ok(id),
         Err(AddError::EmailTaken(email)) => Err(AdminError::EmailExists(email)),
         Err(AddError::Database(error)) => Err(error.into()),

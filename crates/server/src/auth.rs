@@ -197,6 +197,24 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// A signed-in support engineer: 401 without a session, 403 for a person of a customer
+/// account (the support console is the vendor's own).
+#[derive(Debug, Clone)]
+pub struct Engineer(pub Person);
+
+impl FromRequestParts<AppState> for Engineer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match <Viewer as FromRequestParts<AppState>>::from_request_parts(parts, state).await? {
+            Viewer::Engineer(person) => Ok(Self(person)),
+            Viewer::Customer(_) => Err(ApiError::Forbidden(
+                "The support console is for support engineers only.".into(),
+            )),
+        }
+    }
+}
+
 /// A signed-in technical contact of the account (they decide the others' tickets): 401
 /// without a session, 403 for anyone else.
 #[derive(Debug, Clone)]

@@ -7,15 +7,18 @@
 //! still sends, up to [`Limits::drain_bytes`] or [`Limits::drain_time`], before closing the
 //! connection (`Connection: close`).
 //!
-//! - A `Content-Length` over [`Limits::body_bytes`] is answered at once, before any handler.
+//! - A `Content-Length` over the routes' [`BodyCap`] is answered at once, before any
+//!   handler: the JSON endpoints take [`Limits::body_bytes`], the file upload the policy's
+//!   largest file and its multipart framing.
 //! - A body without a length (chunked) is read by the handler's extractor, which answers 413
-//!   past the limit (axum's `DefaultBodyLimit`); what it left unread is drained the same way.
-//!   So is the rest of any body a handler did not read to its end (that answer keeps its
-//!   connection unless it is a 413).
+//!   past the limit (axum's `DefaultBodyLimit`, or the upload's own count of the file's
+//!   bytes); what it left unread is drained the same way. So is the rest of any body a
+//!   handler did not read to its end (that answer keeps its connection unless it is a 413).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -25,24 +28,81 @@ use axum::response::{IntoResponse, Response};
 use http_body::{Body as _, Frame, SizeHint};
 use http_body_util::BodyExt;
 
+use support_rules::ByteSize;
+
 use crate::config::Limits;
 use crate::error::ApiError;
 
-/// The middleware (`axum::middleware::from_fn_with_state` with the [`Limits`]).
-pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+/// The room a multipart body takes around its one file: boundaries and part headers (a
+/// browser's are a few hundred bytes; a long file name adds to them).
+pub const MULTIPART_FRAMING: u64 = 64 * 1024;
+
+/// What a group of routes reads at most, how it refuses more, and how long it goes on
+/// reading a refused body.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyCap {
+    /// The largest body, in bytes.
+    pub bytes: u64,
+    pub refusal: Refusal,
+    pub drain_bytes: u64,
+    pub drain_time: Duration,
+}
+
+/// What a body over its cap is told.
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal {
+    /// The JSON endpoints' limit.
+    Body { limit: usize },
+    /// The policy's largest file.
+    File { limit: ByteSize },
+}
+
+impl BodyCap {
+    /// The JSON endpoints: [`Limits::body_bytes`].
+    pub fn json(limits: &Limits) -> Self {
+        Self {
+            bytes: limits.body_bytes as u64,
+            refusal: Refusal::Body {
+                limit: limits.body_bytes,
+            },
+            drain_bytes: limits.drain_bytes,
+            drain_time: limits.drain_time,
+        }
+    }
+
+    /// A file upload: one file of at most `largest` in its multipart framing.
+    pub fn upload(limits: &Limits, largest: ByteSize) -> Self {
+        Self {
+            bytes: largest.bytes().saturating_add(MULTIPART_FRAMING),
+            refusal: Refusal::File { limit: largest },
+            drain_bytes: limits.drain_bytes,
+            drain_time: limits.drain_time,
+        }
+    }
+
+    /// The cap as axum's `DefaultBodyLimit` takes it.
+    pub fn as_usize(&self) -> usize {
+        usize::try_from(self.bytes).unwrap_or(usize::MAX)
+    }
+
+    fn refuse(&self) -> ApiError {
+        match self.refusal {
+            Refusal::Body { limit } => ApiError::TooLarge { limit },
+            Refusal::File { limit } => ApiError::FileTooLarge { limit },
+        }
+    }
+}
+
+/// The middleware (`axum::middleware::from_fn_with_state` with the routes' [`BodyCap`]).
+pub async fn enforce(State(cap): State<BodyCap>, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limits.body_bytes as u64) {
-        tokio::spawn(drain(request.into_body(), limits));
-        return closing(
-            ApiError::TooLarge {
-                limit: limits.body_bytes,
-            }
-            .into_response(),
-        );
+    if declared.is_some_and(|length| length > cap.bytes) {
+        tokio::spawn(drain(request.into_body(), cap));
+        return closing(cap.refuse().into_response());
     }
     let unread = Unread::default();
     let request = request.map(|body| {
@@ -55,7 +115,7 @@ pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next)
     let Some(rest) = unread.take() else {
         return response;
     };
-    tokio::spawn(drain(rest, limits));
+    tokio::spawn(drain(rest, cap));
     // Any other answer (a 401 before the body was read, say) may keep its connection: the
     // drain reads the body to its end, and hyper closes the connection itself if it cannot.
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -74,10 +134,10 @@ fn closing(mut response: Response) -> Response {
     response
 }
 
-/// Reads and discards `body` until it ends, [`Limits::drain_bytes`] are read or
-/// [`Limits::drain_time`] has passed. Dropping the body then makes hyper close the connection
+/// Reads and discards `body` until it ends, [`BodyCap::drain_bytes`] are read or
+/// [`BodyCap::drain_time`] has passed. Dropping the body then makes hyper close the connection
 /// once the answer is written.
-async fn drain(mut body: Body, limits: Limits) {
+async fn drain(mut body: Body, limits: BodyCap) {
     let mut read: u64 = 0;
     let discard = async {
         while let Some(frame) = body.frame().await {

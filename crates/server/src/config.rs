@@ -28,6 +28,74 @@ pub struct Settings {
     /// How often the server records deadline outcomes and closes solved tickets past their
     /// reopening window.
     pub task_interval: Duration,
+    pub mail: MailSettings,
+    pub events: EventSettings,
+}
+
+/// Live updates (`GET /api/events`).
+#[derive(Debug, Clone, Copy)]
+pub struct EventSettings {
+    /// `SSE_HEARTBEAT`: a comment is sent on a stream idle this long, so that proxies and
+    /// clients see it alive.
+    pub heartbeat: Duration,
+    /// `SSE_BUFFER`: how many events wait for one stream at most; a stream that falls further
+    /// behind (its reader does not read) is closed, and its client resumes with Last-Event-ID.
+    pub buffer: usize,
+    /// Open streams per person in one server process; past it, 429.
+    pub max_streams_per_person: usize,
+    /// How often a process looks for new entries when it heard of none (a missed
+    /// notification is caught up then).
+    pub poll: Duration,
+}
+
+/// `SSE_HEARTBEAT`'s default, in seconds.
+pub const DEFAULT_SSE_HEARTBEAT_SECONDS: u64 = 15;
+/// `SSE_BUFFER`'s default.
+pub const DEFAULT_SSE_BUFFER: usize = 1024;
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(DEFAULT_SSE_HEARTBEAT_SECONDS),
+            buffer: DEFAULT_SSE_BUFFER,
+            max_streams_per_person: 5,
+            poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// E-mail: where it goes, from whom, and where its links point.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `SMTP_URL` (see `mail`); `None`: no e-mail is sent, the outbox still fills.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender, `Name <address>`; its domain ends every Message-ID.
+    pub from: String,
+    /// `SMTP_TIMEOUT`: the longest the mail server may take to answer one command.
+    pub timeout: Duration,
+    /// `PUBLIC_URL`: the address of the SPA as recipients reach it, for the ticket links.
+    pub public_url: String,
+    /// How often a delivery worker looks for due e-mails when it found none.
+    pub poll: Duration,
+}
+
+/// The sender when `MAIL_FROM` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "Support <support@localhost>";
+/// The ticket links' base when `PUBLIC_URL` is not set: the server's default address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+/// `SMTP_TIMEOUT`'s default, in seconds.
+pub const DEFAULT_SMTP_TIMEOUT_SECONDS: u64 = 10;
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: DEFAULT_MAIL_FROM.to_owned(),
+            timeout: Duration::from_secs(DEFAULT_SMTP_TIMEOUT_SECONDS),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            poll: Duration::from_secs(1),
+        }
+    }
 }
 
 /// The largest request body the API reads by default (64 KiB); larger ones are answered with
@@ -85,6 +153,8 @@ impl Default for Settings {
             session_lifetime: Duration::from_secs(60 * 60 * 24 * 14),
             limits: Limits::default(),
             task_interval: crate::service::tasks::INTERVAL,
+            mail: MailSettings::default(),
+            events: EventSettings::default(),
         }
     }
 }

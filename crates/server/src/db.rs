@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -49,6 +50,11 @@ pub struct Db {
     /// the same pool as `pool`.
     writer: AnyPool,
     backend: Backend,
+    /// PostgreSQL's URL, for the connection that listens for new timeline entries.
+    url: Arc<str>,
+    /// Raised after a commit that appended timeline entries, for this process's live updates
+    /// (other processes hear of it through PostgreSQL's NOTIFY).
+    appended: Arc<tokio::sync::Notify>,
 }
 
 impl Db {
@@ -83,6 +89,10 @@ impl Db {
             return Err(DbError::UnknownScheme(url.to_owned()));
         };
         let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
+        let listen_url: Arc<str> = match backend {
+            Backend::Postgres => Arc::from(url.as_str()),
+            Backend::Sqlite => Arc::from(""),
+        };
         let (pool, writer) = match backend {
             Backend::Sqlite => {
                 let writer = sqlite_pool(1)
@@ -113,6 +123,8 @@ impl Db {
             pool,
             writer,
             backend,
+            url: listen_url,
+            appended: Arc::new(tokio::sync::Notify::new()),
         })
     }
 }
@@ -130,6 +142,22 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The PostgreSQL URL this handle connected to (empty for SQLite).
+    pub fn postgres_url(&self) -> &str {
+        &self.url
+    }
+
+    /// The store calls this after committing timeline entries.
+    pub fn entries_committed(&self) {
+        self.appended.notify_one();
+    }
+
+    /// Completes after the next [`Db::entries_committed`] (or at once if one came since the
+    /// last wait): the live updates' pump waits on it.
+    pub async fn entries_committed_signal(&self) {
+        self.appended.notified().await;
     }
 }
 

@@ -12,10 +12,12 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use support_api::{FieldCode, FieldError, Problem, ProblemType, TicketStatus};
+use support_rules::ByteSize;
 
 use crate::domain::Invalid;
 use crate::domain::rules::NotDelegable;
-use crate::rate_limit::Exhausted;
+use crate::rate_limit::{Exhausted, LimitError};
+use crate::service::events::EventsError;
 use crate::service::life::LifeError;
 use crate::service::tickets::{DecisionError, SubmitError};
 use crate::store::people::ChangeError;
@@ -37,6 +39,8 @@ pub enum ApiError {
     Conflict { kind: Conflict, detail: String },
     #[error("the request body is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    #[error("the file is larger than {limit}")]
+    FileTooLarge { limit: ByteSize },
     #[error("unsupported content type: {0}")]
     UnsupportedMediaType(String),
     #[error("invalid values")]
@@ -45,6 +49,8 @@ pub enum ApiError {
     InvalidBody(String),
     #[error("too many requests; retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
+    #[error("at most {max} event streams per person")]
+    TooManyStreams { max: usize },
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("database error: {0}")]
@@ -108,9 +114,10 @@ impl ApiError {
                 Conflict::AlreadyRated => ProblemType::AlreadyRated,
             },
             Self::TooLarge { .. } => ProblemType::BodyTooLarge,
+            Self::FileTooLarge { .. } => ProblemType::FileTooLarge,
             Self::UnsupportedMediaType(_) => ProblemType::UnsupportedMediaType,
             Self::Invalid(_) | Self::InvalidBody(_) => ProblemType::Validation,
-            Self::RateLimited { .. } => ProblemType::TooManyRequests,
+            Self::RateLimited { .. } | Self::TooManyStreams { .. } => ProblemType::TooManyRequests,
             Self::Database(sqlx::Error::PoolTimedOut) => ProblemType::Unavailable,
             Self::Database(_) | Self::Internal(_) => ProblemType::Internal,
         }
@@ -129,6 +136,10 @@ impl ApiError {
             Self::TooLarge { limit } => {
                 Some(format!("Request bodies are limited to {limit} bytes."))
             }
+            Self::FileTooLarge { limit } => Some(format!(
+                "A file may be at most {limit} ({} bytes): the policy's attachments.max_file_size.",
+                limit.bytes()
+            )),
             Self::Invalid(errors) => Some(
                 errors
                     .iter()
@@ -139,6 +150,9 @@ impl ApiError {
             Self::RateLimited { retry_after } => {
                 Some(format!("Try again in {retry_after} seconds."))
             }
+            Self::TooManyStreams { max } => Some(format!(
+                "You have {max} event streams open already, the most a person may; close one (another tab or window) first."
+            )),
             Self::MethodNotAllowed => Some("This path does not take that method.".into()),
             Self::Database(sqlx::Error::PoolTimedOut) => {
                 Some("Every database connection is busy; try again in a moment.".into())
@@ -188,6 +202,15 @@ impl From<Exhausted> for ApiError {
     fn from(exhausted: Exhausted) -> Self {
         Self::RateLimited {
             retry_after: exhausted.retry_after.as_secs().max(1),
+        }
+    }
+}
+
+impl From<LimitError> for ApiError {
+    fn from(error: LimitError) -> Self {
+        match error {
+            LimitError::Exhausted(exhausted) => exhausted.into(),
+            LimitError::Database(error) => error.into(),
         }
     }
 }
@@ -273,9 +296,29 @@ impl From<LifeError> for ApiError {
                 Conflict::IdempotencyKeyReused,
                 "This Idempotency-Key was used with a different request; use a new key for a new message.",
             ),
+            LifeError::NoSuchAttachment => {
+                Self::not_found("There is no such attachment in your account.")
+            }
+            LifeError::NotAnUpload(file) => Self::Invalid(vec![FieldError::new(
+                FieldCode::Invalid,
+                "attachments",
+                format!(
+                    "file {file} is not one of your uploads to this ticket that is still to be sent"
+                ),
+            )]),
             LifeError::Busy => Self::Database(sqlx::Error::PoolTimedOut),
             LifeError::Sla(error) => Self::Internal(format!("SLA clock: {error}")),
             LifeError::Database(error) => Self::Database(error),
+        }
+    }
+}
+
+impl From<EventsError> for ApiError {
+    fn from(error: EventsError) -> Self {
+        match error {
+            EventsError::NotFound => Self::no_such_ticket(),
+            EventsError::TooManyStreams(max) => Self::TooManyStreams { max },
+            EventsError::Database(error) => Self::Database(error),
         }
     }
 }

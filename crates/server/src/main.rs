@@ -5,8 +5,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod cli;
+use support_api::Language;
 use support_server::admin::{self, NewAccountArgs};
-use support_server::config::{DEFAULT_DATABASE_URL, Limits, Settings};
+use support_server::config::{
+    DEFAULT_DATABASE_URL, DEFAULT_MAIL_FROM, DEFAULT_PUBLIC_URL, DEFAULT_SMTP_TIMEOUT_SECONDS,
+    DEFAULT_SSE_BUFFER, DEFAULT_SSE_HEARTBEAT_SECONDS, EventSettings, Limits, MailSettings,
+    Settings,
+};
 use support_server::db::Db;
 use support_server::startup::{Application, shutdown_signal};
 use support_server::telemetry;
@@ -67,6 +72,25 @@ struct ServeArgs {
     /// New tickets per person per minute.
     #[arg(long, env = "SUPPORT_TICKETS_PER_PERSON", default_value_t = Limits::default().tickets_per_person)]
     tickets_per_person: u32,
+    /// The mail server: smtp://HOST:PORT (no authentication), smtps://USER:PASSWORD@HOST:PORT
+    /// (TLS) or smtp+starttls://USER:PASSWORD@HOST:PORT; none: no e-mail is sent.
+    #[arg(long, env = "SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of the e-mails, `Name <address>`.
+    #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    mail_from: String,
+    /// Seconds the mail server may take to answer one command.
+    #[arg(long, env = "SMTP_TIMEOUT", default_value_t = DEFAULT_SMTP_TIMEOUT_SECONDS)]
+    smtp_timeout: u64,
+    /// The address recipients reach the SPA at, for the links in e-mails.
+    #[arg(long, env = "PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL)]
+    public_url: String,
+    /// Seconds a live-update stream may stay silent before a heartbeat comment is sent.
+    #[arg(long, env = "SSE_HEARTBEAT", default_value_t = DEFAULT_SSE_HEARTBEAT_SECONDS)]
+    sse_heartbeat: u64,
+    /// Events that may wait for one live-update stream; a stream further behind is closed.
+    #[arg(long, env = "SSE_BUFFER", default_value_t = DEFAULT_SSE_BUFFER)]
+    sse_buffer: usize,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -94,6 +118,9 @@ enum AdminCommand {
         /// The first contact's name (default: the part of the email before the @).
         #[arg(long)]
         contact_name: Option<String>,
+        /// The language of the contact's e-mails: en or ja.
+        #[arg(long, default_value = "en", value_parser = language)]
+        language: Language,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -106,6 +133,9 @@ enum AdminCommand {
         /// The engineer's name, as customers see it on the timeline.
         #[arg(long)]
         name: String,
+        /// The language of the engineer's e-mails: en or ja.
+        #[arg(long, default_value = "en", value_parser = language)]
+        language: Language,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -116,6 +146,10 @@ enum AdminCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+fn language(key: &str) -> Result<Language, String> {
+    Language::from_key(key).ok_or_else(|| format!("`{key}` is not a language: en or ja"))
 }
 
 fn main() -> ExitCode {
@@ -153,6 +187,18 @@ fn serve(args: ServeArgs) -> ExitCode {
             sign_in_per_ip: args.sign_in_per_ip,
             tickets_per_person: args.tickets_per_person,
             ..Limits::default()
+        },
+        mail: MailSettings {
+            smtp_url: args.smtp_url.filter(|url| !url.is_empty()),
+            from: args.mail_from,
+            timeout: std::time::Duration::from_secs(args.smtp_timeout.max(1)),
+            public_url: args.public_url,
+            ..MailSettings::default()
+        },
+        events: EventSettings {
+            heartbeat: std::time::Duration::from_secs(args.sse_heartbeat.max(1)),
+            buffer: args.sse_buffer.max(1),
+            ..EventSettings::default()
         },
         ..Settings::default()
     };
@@ -201,6 +247,7 @@ fn run_admin(command: AdminCommand) -> ExitCode {
                 country,
                 email,
                 contact_name,
+                language,
                 database,
             } => {
                 let db = open(&database.database_url).await?;
@@ -211,6 +258,7 @@ fn run_admin(command: AdminCommand) -> ExitCode {
                     country,
                     email,
                     contact_name,
+                    language,
                 };
                 let account = admin::create_account(&db, &args, &password).await?;
                 println!(
@@ -221,10 +269,11 @@ fn run_admin(command: AdminCommand) -> ExitCode {
             AdminCommand::CreateStaff {
                 email,
                 name,
+                language,
                 database,
             } => {
                 let db = open(&database.database_url).await?;
-                let id = admin::create_staff(&db, &email, &name, &password).await?;
+                let id = admin::create_staff(&db, &email, &name, language, &password).await?;
                 println!("created engineer {id} ({name}) with email {email}");
             }
             AdminCommand::ResetPassword { email, database } => {

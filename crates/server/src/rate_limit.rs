@@ -1,8 +1,13 @@
-//! Fixed-window request budgets kept in memory, per key (an email, an IP, a person).
+//! Fixed-window request budgets per key (an email, an IP, a person), kept where every server
+//! process sees them ([`SharedLimiter`]: in PostgreSQL when the database is PostgreSQL; SQLite
+//! has one process, so in memory there, [`RateLimiter`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::db::{Backend, Db};
+use crate::store::rate_limits;
 
 /// The budget of a key is spent for this window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -81,6 +86,97 @@ impl RateLimiter {
             window.tokens.insert(token.to_owned());
         }
         Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LimitError {
+    #[error(transparent)]
+    Exhausted(#[from] Exhausted),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A budget all server processes share.
+#[derive(Debug)]
+pub enum SharedLimiter {
+    /// One process (SQLite): its own counts.
+    Memory(RateLimiter),
+    /// The counts of `rate_limit_windows`, under this limiter's name.
+    Database {
+        db: Db,
+        name: &'static str,
+        window: Duration,
+        max: u32,
+    },
+}
+
+impl SharedLimiter {
+    /// `name` tells this budget's rows from the other budgets'.
+    pub fn new(db: &Db, name: &'static str, window: Duration, max: u32) -> Self {
+        match db.backend() {
+            Backend::Sqlite => Self::Memory(RateLimiter::new(window, max)),
+            Backend::Postgres => Self::Database {
+                db: db.clone(),
+                name,
+                window,
+                max,
+            },
+        }
+    }
+
+    /// Counts one request for `key`; past the budget, when to retry.
+    pub async fn check(&self, key: &str) -> Result<(), LimitError> {
+        self.check_once(key, None).await
+    }
+
+    /// Like [`check`](Self::check), but a request carrying a `token` (its idempotency key)
+    /// already counted, by this process or another, passes without counting again.
+    pub async fn check_once(&self, key: &str, token: Option<&str>) -> Result<(), LimitError> {
+        let (db, name) = match self {
+            Self::Memory(limiter) => return Ok(limiter.check_once(key, token)?),
+            Self::Database { db, name, .. } => (db, *name),
+        };
+        let Some(token) = token else {
+            return self.count(key).await;
+        };
+        if !rate_limits::first_use(db, name, key, token, crate::db::now()).await? {
+            return Ok(());
+        }
+        let counted = self.count(key).await;
+        if counted.is_err() {
+            // Refused: a retry of this request must be counted (and refused) again.
+            rate_limits::forget_token(db, name, key, token).await?;
+        }
+        counted
+    }
+
+    async fn count(&self, key: &str) -> Result<(), LimitError> {
+        let (db, name, window, max) = match self {
+            Self::Memory(limiter) => return Ok(limiter.check(key)?),
+            Self::Database {
+                db,
+                name,
+                window,
+                max,
+            } => (db, *name, *window, *max),
+        };
+        let now = crate::db::now();
+        let window = jiff::SignedDuration::try_from(window).unwrap_or(jiff::SignedDuration::MAX);
+        let expired = now.checked_sub(window).unwrap_or(jiff::Timestamp::MIN);
+        let counted = rate_limits::count(db, name, key, now, expired).await?;
+        if counted.count <= i64::from(max) {
+            return Ok(());
+        }
+        let ends = counted
+            .window_start
+            .checked_add(window)
+            .unwrap_or(jiff::Timestamp::MAX);
+        let left = now.duration_until(ends).as_secs().max(1);
+        Err(Exhausted {
+            retry_after: Duration::from_secs(u64::try_from(left).unwrap_or(1)),
+        }
+        .into())
     }
 }
 

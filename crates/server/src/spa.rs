@@ -1,13 +1,16 @@
-//! The built SPA: `index.html` for every page path, hashed assets cached for a year.
+//! The built SPA: the ticket app's `ticket.html` for My tickets and a ticket's page
+//! (`/tickets`, `/tickets/{id}`), the front app's `index.html` for every other page path, hashed assets cached for a year.
+//! (The two apps share one library; each wasm holds only its own pages' code. The SPA's
+//! `router::Bundle` knows the same split.)
 //!
 //! Files are sent precompressed when the build left a `FILE.br` or `FILE.gz` next to them.
 //!
-//! Trunk writes an inline `<script type="module">` into `index.html` that starts the wasm;
-//! the Content-Security-Policy forbids inline scripts, so at startup each inline script moves
-//! into a file of its own (`/boot-<hash>.js`) and the rewritten `index.html` is served from
-//! memory.
+//! Trunk writes an inline `<script type="module">` into each page that starts its wasm.
+//! It stays inline (a file of its own would cost the first load a request, about 540 bytes
+//! over the wire): at startup the server hashes each inline script and the page's
+//! Content-Security-Policy allows exactly those (`'sha256-…'` in `script-src`), no other
+//! inline script. The page is served from memory.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,6 +18,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
@@ -22,45 +26,78 @@ use tower_http::services::ServeDir;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What every page may load. The SPA's own page adds the hashes of its inline scripts.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'";
+
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
 
 #[derive(Debug)]
 pub struct Spa {
     dist: PathBuf,
-    /// The rewritten `index.html`; `None` when the SPA is not built.
-    index: Option<Arc<str>>,
-    /// The moved inline scripts by path (`/boot-<hash>.js`).
-    scripts: HashMap<String, Arc<str>>,
+    /// The front app's `index.html`; `None` when the SPA is not built.
+    front: Option<Page>,
+    /// The ticket app's `ticket.html`; `None` when the SPA is not built.
+    ticket: Option<Page>,
+}
+
+/// An app's HTML page, with the Content-Security-Policy that allows its inline scripts.
+#[derive(Debug)]
+struct Page {
+    html: Arc<str>,
+    policy: HeaderValue,
+}
+
+impl Page {
+    /// Reads `path` (if there) and allows its inline scripts by their hashes.
+    fn load(path: &Path) -> Option<Page> {
+        let html = std::fs::read_to_string(path).ok()?;
+        let policy = page_policy(&inline_script_hashes(&html));
+        Some(Page {
+            html: Arc::from(html),
+            // Hashes are base64 and the rest is ASCII: always a valid header value.
+            policy: HeaderValue::from_str(&policy)
+                .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
+        })
+    }
+
+    fn response(&self) -> Response {
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE)),
+                (header::CONTENT_SECURITY_POLICY, self.policy.clone()),
+            ],
+            self.html.to_string(),
+        )
+            .into_response()
+    }
 }
 
 impl Spa {
-    /// Reads `dist/index.html` (if there) and moves its inline scripts out.
+    /// Reads `dist/index.html` and `dist/ticket.html` (those that are there).
     pub fn load(dist: &Path) -> Self {
-        let (index, scripts) = match std::fs::read_to_string(dist.join("index.html")) {
-            Ok(html) => {
-                let (index, scripts) = move_inline_scripts(&html);
-                (Some(Arc::from(index)), scripts)
-            }
-            Err(_) => (None, HashMap::new()),
-        };
         Self {
             dist: dist.to_path_buf(),
-            index,
-            scripts,
+            front: Page::load(&dist.join("index.html")),
+            ticket: Page::load(&dist.join("ticket.html")),
         }
     }
 
-    fn index_response(&self) -> Response {
-        match &self.index {
-            Some(index) => (
-                [
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                    (header::CACHE_CONTROL, NO_CACHE),
-                ],
-                index.to_string(),
-            )
-                .into_response(),
+    /// The page of the app that shows `path`.
+    fn page_response(&self, path: &str) -> Response {
+        let page = if is_ticket_page(path) {
+            self.ticket.as_ref()
+        } else {
+            self.front.as_ref()
+        };
+        match page {
+            Some(page) => page.response(),
             None => (
                 StatusCode::NOT_FOUND,
                 [(header::CACHE_CONTROL, NO_CACHE)],
@@ -71,10 +108,19 @@ impl Spa {
     }
 }
 
-/// Splits the inline `<script>`s out of `html`: the new page and each script by its path.
-pub fn move_inline_scripts(html: &str) -> (String, HashMap<String, Arc<str>>) {
-    let mut page = String::with_capacity(html.len());
-    let mut scripts = HashMap::new();
+/// A page of the ticket app: `/tickets` and `/tickets/{id}` (either with a `/` after it),
+/// the id written as the SPA writes it: digits without a leading zero.
+fn is_ticket_page(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path == "/tickets"
+        || path.strip_prefix("/tickets/").is_some_and(|id| {
+            !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// The CSP source of each inline `<script>` of `html` (`'sha256-<base64>'` of its body).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let Some(open_end) = rest[start..].find('>').map(|i| start + i) else {
@@ -85,22 +131,24 @@ pub fn move_inline_scripts(html: &str) -> (String, HashMap<String, Arc<str>>) {
             break;
         };
         let body = &rest[open_end + 1..close];
-        page.push_str(&rest[..start]);
-        if attributes.contains("src=") || body.trim().is_empty() {
-            page.push_str(&rest[start..close + "</script>".len()]);
-        } else {
-            let digest = hex::encode(Sha256::digest(body.as_bytes()));
-            let path = format!("/boot-{}.js", &digest[..16]);
-            page.push_str(&format!(
-                "<script{} src=\"{path}\"></script>",
-                attributes.trim_end()
-            ));
-            scripts.insert(path, Arc::from(body));
+        if !attributes.contains("src=") && !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
+            hashes.push(format!("'sha256-{encoded}'"));
         }
         rest = &rest[close + "</script>".len()..];
     }
-    page.push_str(rest);
-    (page, scripts)
+    hashes
+}
+
+/// [`CONTENT_SECURITY_POLICY`] with `hashes` added to its `script-src`.
+fn page_policy(hashes: &[String]) -> String {
+    let mut sources = String::from("script-src 'self' 'wasm-unsafe-eval'");
+    for hash in hashes {
+        sources.push(' ');
+        sources.push_str(hash);
+    }
+    CONTENT_SECURITY_POLICY.replacen("script-src 'self' 'wasm-unsafe-eval'", &sources, 1)
 }
 
 /// Does the file name carry a content hash (Trunk's `name-<hex>.ext`, `name-<hex>_bg.wasm`)?
@@ -122,19 +170,9 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if path == "/api" || path.starts_with("/api/") {
         return ApiError::not_found("There is no API endpoint at this path.").into_response();
     }
-    if let Some(script) = spa.scripts.get(&path) {
-        return (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, IMMUTABLE),
-            ],
-            script.to_string(),
-        )
-            .into_response();
-    }
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
-    if path == "/" || path == "/index.html" {
-        return spa.index_response();
+    if path == "/" || path == "/index.html" || is_ticket_page(&path) {
+        return spa.page_response(&path);
     }
     // `FILE.br` / `FILE.gz` written at build time (`cargo xtask`, brotli quality 11) are sent
     // as they are, with the file's own Content-Type, `Content-Encoding` and
@@ -151,40 +189,70 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         Err(never) => match never {},
     };
     if response.status() == StatusCode::NOT_FOUND && is_read {
-        return spa.index_response();
+        return spa.page_response(&path);
     }
     let mut response = response;
     if response.status().is_success() {
-        let cache = if is_hashed(&path) {
-            IMMUTABLE
+        let headers = response.headers_mut();
+        if is_hashed(&path) {
+            // Never revalidated, so its validators would only cost bytes on the first load.
+            headers.remove(header::ETAG);
+            headers.remove(header::LAST_MODIFIED);
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
         } else {
-            NO_CACHE
-        };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+        }
     }
     response
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hashed, move_inline_scripts};
+    use super::{
+        CONTENT_SECURITY_POLICY, inline_script_hashes, is_hashed, is_ticket_page, page_policy,
+    };
 
     #[test]
-    fn trunks_inline_module_moves_into_a_file_of_its_own() {
-        let html = r#"<head><link rel="modulepreload" href="/app-0123456789abcdef.js"><script type="module">
+    fn only_my_tickets_and_a_tickets_own_address_are_the_ticket_apps() {
+        for path in [
+            "/tickets",
+            "/tickets/",
+            "/tickets/1",
+            "/tickets/42",
+            "/tickets/42/",
+        ] {
+            assert!(is_ticket_page(path), "{path}");
+        }
+        for path in [
+            "/tickets/new",
+            "/tickets/007",
+            "/tickets/+7",
+            "/tickets/4/x",
+            "/",
+            "/ticket.html",
+        ] {
+            assert!(!is_ticket_page(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn each_inline_script_is_allowed_by_the_hash_of_its_body_and_no_other() {
+        let html = r#"<head><script type="module">
 import init from '/app-0123456789abcdef.js';
 await init();
-</script></head><body><script src="/x.js"></script></body>"#;
-        let (page, scripts) = move_inline_scripts(html);
-        assert_eq!(scripts.len(), 1);
-        let (path, body) = scripts.iter().next().expect("one script");
-        assert!(path.starts_with("/boot-") && path.ends_with(".js"));
-        assert!(body.contains("await init();"));
-        assert!(page.contains(&format!(r#"<script type="module" src="{path}"></script>"#)));
-        assert!(page.contains(r#"<script src="/x.js"></script>"#));
-        assert!(!page.contains("await init"));
+</script></head><body><script src="/x.js"></script><script></script></body>"#;
+        let hashes = inline_script_hashes(html);
+        // sha256 of the body between the tags, as browsers hash it.
+        let body = "\nimport init from '/app-0123456789abcdef.js';\nawait init();\n";
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
+        let expected = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest);
+        assert_eq!(hashes, vec![format!("'sha256-{expected}'")]);
+        let policy = page_policy(&hashes);
+        assert!(policy.contains(&format!(
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{expected}';"
+        )));
+        assert!(!policy.contains("unsafe-inline"));
+        assert_eq!(page_policy(&[]), CONTENT_SECURITY_POLICY);
     }
 
     #[test]

@@ -10,7 +10,10 @@ use support_rules::{Policy, PolicyError};
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::rate_limit::RateLimiter;
+use crate::domain::Position;
+use crate::domain::notice::Links;
+use crate::rate_limit::SharedLimiter;
+use crate::service::events::Hub;
 use crate::spa::Spa;
 
 /// What every handler may use.
@@ -21,31 +24,55 @@ pub struct AppState {
     pub limits: Arc<Limiters>,
     pub spa: Arc<Spa>,
     pub policy: Arc<LoadedPolicy>,
+    /// Where the e-mails' links point (`PUBLIC_URL`).
+    pub links: Arc<Links>,
+    /// This process's live updates (`GET /api/events`).
+    pub events: Arc<Hub>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: &Settings, policy: LoadedPolicy) -> Self {
+    /// `events_from`: where live updates start (see `store::events::start`).
+    pub fn new(db: Db, settings: &Settings, policy: LoadedPolicy, events_from: Position) -> Self {
         let limits = settings.limits;
+        let limiters = Limiters {
+            sign_in_per_email: SharedLimiter::new(
+                &db,
+                "sign_in_per_email",
+                limits.window,
+                limits.sign_in_per_email,
+            ),
+            sign_in_per_ip: SharedLimiter::new(
+                &db,
+                "sign_in_per_ip",
+                limits.window,
+                limits.sign_in_per_ip,
+            ),
+            tickets_per_person: SharedLimiter::new(
+                &db,
+                "tickets_per_person",
+                limits.window,
+                limits.tickets_per_person,
+            ),
+        };
         Self {
             db,
             settings: Arc::new(settings.clone()),
-            limits: Arc::new(Limiters {
-                sign_in_per_email: RateLimiter::new(limits.window, limits.sign_in_per_email),
-                sign_in_per_ip: RateLimiter::new(limits.window, limits.sign_in_per_ip),
-                tickets_per_person: RateLimiter::new(limits.window, limits.tickets_per_person),
-            }),
+            limits: Arc::new(limiters),
             spa: Arc::new(Spa::load(&settings.dist)),
             policy: Arc::new(policy),
+            links: Arc::new(Links::new(&settings.mail.public_url)),
+            events: Arc::new(Hub::new(settings.events, events_from)),
         }
     }
 }
 
-/// The request budgets, each with its own counts.
+/// The request budgets, each with its own counts, held across server processes. A person's
+/// ticket budget recognises retries by their idempotency keys, whichever process they reach.
 #[derive(Debug)]
 pub struct Limiters {
-    pub sign_in_per_email: RateLimiter,
-    pub sign_in_per_ip: RateLimiter,
-    pub tickets_per_person: RateLimiter,
+    pub sign_in_per_email: SharedLimiter,
+    pub sign_in_per_ip: SharedLimiter,
+    pub tickets_per_person: SharedLimiter,
 }
 
 #[derive(Debug, thiserror::Error)]

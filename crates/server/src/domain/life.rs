@@ -4,7 +4,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use support_api::{Entry, TicketStatus, TimelineEntry};
-use support_rules::{Policy, SlaError, SlaEvent, SlaEventKind, SlaStatus, SlaTicket, TicketKind};
+use support_rules::{Policy, SlaError, SlaEvent, SlaStatus, SlaTicket};
 
 use super::{FieldProblem, Person, Ticket, bounded_text};
 
@@ -45,6 +45,31 @@ impl Remark {
 /// their tickets; only contacts act for the account). Anyone of the account may read them.
 pub fn may_act_on(person: &Person, ticket: &Ticket) -> bool {
     person.is_technical_contact() || person.id == ticket.submitter.id
+}
+
+/// The files a message sends: at most `most` (the policy's `max_files_per_message`), each
+/// once.
+pub fn check_attachment_list(files: &[i64], most: u32) -> Result<(), FieldProblem> {
+    if files.len() > most as usize {
+        return Err(FieldProblem::new(
+            support_api::FieldCode::TooLong,
+            format!(
+                "a message carries at most {most} files (the policy's attachments.max_files_per_message); this one lists {}",
+                files.len()
+            ),
+        ));
+    }
+    if let Some((index, file)) = files
+        .iter()
+        .enumerate()
+        .find(|(index, file)| files[..*index].contains(file))
+    {
+        return Err(FieldProblem::new(
+            support_api::FieldCode::Invalid,
+            format!("lists file {file} twice (again at position {index})"),
+        ));
+    }
+    Ok(())
 }
 
 /// What a message is, from who writes it and its flags.
@@ -130,46 +155,7 @@ pub fn reopen_until(solved_at: Timestamp, days: u32) -> Timestamp {
 /// The ticket and its history as the SLA clock reads them: the ticket with the kind it was
 /// opened with, and its events in time order (opening first).
 pub fn sla_history(ticket: &Ticket, entries: &[TimelineEntry]) -> (SlaTicket, Vec<SlaEvent>) {
-    let original = entries.iter().find_map(|e| match e.entry {
-        Entry::SeverityChanged { from, .. } => Some(from),
-        _ => None,
-    });
-    let kind = match (&ticket.kind, original) {
-        (TicketKind::Incident { .. }, Some(severity)) => TicketKind::Incident { severity },
-        (kind, _) => kind.clone(),
-    };
-    let mut events = Vec::new();
-    if let Some(opened_at) = ticket.opened_at {
-        events.push(SlaEvent {
-            at: opened_at,
-            kind: SlaEventKind::Opened,
-        });
-        let mut later: Vec<SlaEvent> = entries
-            .iter()
-            .filter_map(|e| {
-                let kind = match e.entry {
-                    Entry::PublicMessage { .. } => SlaEventKind::EngineerMessage,
-                    Entry::RequestForInformation { .. } => SlaEventKind::EngineerRequestInformation,
-                    Entry::CustomerMessage { .. } => SlaEventKind::CustomerMessage,
-                    Entry::SeverityChanged { to, .. } => {
-                        SlaEventKind::SeverityChanged { severity: to }
-                    }
-                    Entry::Solved => SlaEventKind::Solved,
-                    Entry::Reopened { .. } => SlaEventKind::Reopened,
-                    _ => return None,
-                };
-                // Nothing the clock counts happens before the ticket opens.
-                Some(SlaEvent {
-                    at: e.at.max(opened_at),
-                    kind,
-                })
-            })
-            .collect();
-        // Entries are in the order they were written; two servers' clocks may disagree by
-        // a little, and the clock wants time order.
-        later.sort_by_key(|event| event.at);
-        events.extend(later);
-    }
+    let (kind, events) = support_api::sla_history(&ticket.kind, ticket.opened_at, entries);
     (
         SlaTicket {
             level: ticket.level,
@@ -235,6 +221,19 @@ mod tests {
         }
         assert_eq!(MessageKind::Public.status_after(Solved), Err(Solved));
         assert_eq!(MessageKind::InternalNote.status_after(Solved), Ok(Solved));
+    }
+
+    #[test]
+    fn a_message_sends_at_most_the_policys_files_each_once() {
+        use support_api::FieldCode;
+        assert!(super::check_attachment_list(&[], 10).is_ok());
+        assert!(super::check_attachment_list(&[1, 2, 3], 3).is_ok());
+        let over = super::check_attachment_list(&[1, 2, 3, 4], 3).expect_err("too many");
+        assert_eq!(over.code, FieldCode::TooLong);
+        assert!(over.problem.contains("at most 3 files"), "{}", over.problem);
+        let twice = super::check_attachment_list(&[7, 8, 7], 10).expect_err("twice");
+        assert_eq!(twice.code, FieldCode::Invalid);
+        assert!(twice.problem.contains("file 7 twice"), "{}", twice.problem);
     }
 
     #[test]

@@ -3,13 +3,18 @@
 //! never pass raw strings on. Nothing here knows HTTP: the HTTP layer maps these errors.
 
 mod account;
+pub mod attachment;
 mod email;
 mod error;
 mod idempotency;
 pub mod life;
+pub mod notice;
 mod password;
 mod person;
+mod position;
+pub mod queue;
 mod rejection;
+pub mod report;
 pub mod rules;
 mod ticket;
 
@@ -19,6 +24,7 @@ pub use error::{FieldProblem, Invalid};
 pub use idempotency::IdempotencyKey;
 pub use password::Password;
 pub use person::{ContactFlags, Person, PersonName};
+pub use position::{NotAPosition, Position};
 pub use rejection::RejectionReason;
 pub use ticket::{NewTicket, Ticket, parse_kind};
 

@@ -1,4 +1,4 @@
-use support_api::Role;
+use support_api::{Language, Role};
 
 use super::{FieldProblem, bounded_text};
 
@@ -30,6 +30,11 @@ pub struct Person {
     pub is_contact: bool,
     pub can_manage_contacts: bool,
     pub has_password: bool,
+    /// The language of their e-mails.
+    pub language: Language,
+    /// They asked for the e-mails of the account's tickets that others filed (effective only
+    /// while they are a technical contact).
+    pub account_ticket_mail: bool,
 }
 
 /// What a person may do in their account.
@@ -73,6 +78,12 @@ impl Person {
     /// Technical contacts approve and reject the tickets of the others.
     pub fn is_technical_contact(&self) -> bool {
         self.is_contact
+    }
+
+    /// They get the e-mails of the account's tickets that others filed: a technical contact
+    /// who asked for them.
+    pub fn gets_account_ticket_mail(&self) -> bool {
+        self.is_contact && self.account_ticket_mail
     }
 
     /// Only a technical contact who holds the manage right changes the account's contacts.

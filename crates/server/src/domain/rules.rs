@@ -153,6 +153,8 @@ mod tests {
             is_contact,
             can_manage_contacts: false,
             has_password: true,
+            language: support_api::Language::En,
+            account_ticket_mail: false,
         }
     }
 

@@ -26,6 +26,7 @@ fn contact(person: Person) -> Contact {
         // `false` until the person has a password (set with `support-server admin
         // reset-password`), so they cannot sign in yet.
         can_sign_in: person.has_password,
+        language: person.language,
     }
 }
 
@@ -79,6 +80,7 @@ pub async fn add(
                 manager.person.id,
                 person.id,
                 &flags,
+                new.language,
                 rules,
             )
             .await?;
@@ -95,6 +97,7 @@ pub async fn add(
                     email: &email,
                     name: name.as_ref(),
                     flags: &flags,
+                    language: new.language.unwrap_or_default(),
                 },
                 rules,
                 crate::db::now(),
@@ -160,6 +163,7 @@ pub async fn change(
         manager.person.id,
         id,
         &flags,
+        None,
         contact_rules(&state),
     )
     .await?;
@@ -178,6 +182,7 @@ pub async fn remove(
         manager.person.id,
         id,
         &ContactFlags::NONE,
+        None,
         contact_rules(&state),
     )
     .await?;

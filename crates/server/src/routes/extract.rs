@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::domain::{IdempotencyKey, Invalid};
+use crate::domain::{IdempotencyKey, Invalid, Position};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -67,5 +67,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
         IdempotencyKey::parse(value.as_bytes())
             .map(|key| Self(Some(key)))
             .map_err(|problem| Invalid::named("Idempotency-Key", problem).into())
+    }
+}
+
+/// The `Last-Event-ID` a reconnecting event stream sends; one this server did not write is a
+/// 400 (a client must not be resumed from a guess).
+#[derive(Debug)]
+pub struct LastEventId(pub Option<Position>);
+
+impl<S: Send + Sync> FromRequestParts<S> for LastEventId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("last-event-id") else {
+            return Ok(Self(None));
+        };
+        Position::parse(value.as_bytes())
+            .map(|position| Self(Some(position)))
+            .map_err(|error| ApiError::Malformed(format!("{error}.")))
     }
 }

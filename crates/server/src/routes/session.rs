@@ -34,13 +34,14 @@ pub async fn sign_in(
     state
         .limits
         .sign_in_per_ip
-        .check(&client.ip().to_string())?;
+        .check(&client.ip().to_string())
+        .await?;
     let email =
         Email::parse(&credentials.email).map_err(|problem| Invalid::named("email", problem))?;
     if credentials.password.is_empty() || credentials.password.len() > 1024 {
         return Err(ApiError::WrongCredentials);
     }
-    state.limits.sign_in_per_email.check(&email.key())?;
+    state.limits.sign_in_per_email.check(&email.key()).await?;
     let found = people::by_email(&state.db, &email).await?;
     let (person, hash) = match found {
         Some((person, hash)) => (Some(person), hash),

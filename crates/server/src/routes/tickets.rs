@@ -135,12 +135,8 @@ pub async fn list(
         },
     )
     .await?;
-    let mut answered = Vec::with_capacity(tickets.len());
-    for ticket in tickets {
-        answered.push(life::answer(&state, ticket).await?);
-    }
     Ok(Json(TicketPage {
-        tickets: answered,
+        tickets: life::answer_all(&state, tickets).await?,
         page,
         per_page,
         total,

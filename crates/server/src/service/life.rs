@@ -14,6 +14,7 @@ use support_rules::{SlaError, SlaStatus, TicketKind};
 
 use crate::auth::Viewer;
 use crate::domain::life::{self, MessageBody, MessageFlagsError, MessageKind, Remark};
+use crate::domain::queue::QueuePlace;
 use crate::domain::{IdempotencyKey, Invalid, Ticket};
 use crate::service::tickets::Submitted;
 use crate::state::AppState;
@@ -43,13 +44,17 @@ pub enum LifeError {
     KeyReused,
     #[error("the ticket kept changing; try again")]
     Busy,
+    #[error("no such attachment")]
+    NoSuchAttachment,
+    #[error("file {0} is not an unsent upload of the author to this ticket")]
+    NotAnUpload(i64),
     #[error("the ticket's SLA clock: {0}")]
     Sla(#[from] SlaError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-fn scope(viewer: &Viewer) -> Scope {
+pub(crate) fn scope(viewer: &Viewer) -> Scope {
     match viewer.account_id() {
         Some(account) => Scope::Account(account),
         None => Scope::AllAccounts,
@@ -74,7 +79,7 @@ fn role(viewer: &Viewer) -> Role {
 
 /// The ticket as the viewer may see it (404 for another account's), read through the writer
 /// when about to change it.
-async fn ticket_for(
+pub(crate) async fn ticket_for(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
@@ -90,7 +95,7 @@ async fn ticket_for(
 
 /// On the customer side only the account's technical contacts and the ticket's submitter act
 /// on a ticket; engineers act on every ticket they can see.
-fn check_may_act(viewer: &Viewer, ticket: &Ticket) -> Result<(), LifeError> {
+pub(crate) fn check_may_act(viewer: &Viewer, ticket: &Ticket) -> Result<(), LifeError> {
     match viewer {
         Viewer::Engineer(_) => Ok(()),
         Viewer::Customer(signed_in) if life::may_act_on(&signed_in.person, ticket) => Ok(()),
@@ -119,6 +124,25 @@ pub async fn sla_of(
 pub async fn answer(state: &AppState, ticket: Ticket) -> Result<support_api::Ticket, LifeError> {
     let sla = sla_of(state, &ticket, crate::db::now()).await?;
     Ok(ticket.answer(sla))
+}
+
+/// Tickets with their deadlines as of now, as the API answers them: every history in one
+/// query, however many tickets (a page of `GET /api/tickets`).
+pub async fn answer_all(
+    state: &AppState,
+    tickets: Vec<Ticket>,
+) -> Result<Vec<support_api::Ticket>, LifeError> {
+    let ids: Vec<i64> = tickets.iter().map(|ticket| ticket.id).collect();
+    let mut histories = timeline::customer_entries_of(&state.db, &ids).await?;
+    let now = crate::db::now();
+    tickets
+        .into_iter()
+        .map(|ticket| {
+            let entries = histories.remove(&ticket.id).unwrap_or_default();
+            let sla = life::sla_status(&state.policy.policy, &ticket, &entries, now)?;
+            Ok(ticket.answer(sla))
+        })
+        .collect()
 }
 
 /// `GET /api/tickets/{id}`.
@@ -156,12 +180,14 @@ fn severity_of(ticket: &Ticket) -> Option<Severity> {
     }
 }
 
-/// Reads the ticket, plans the change, applies it; again when the ticket changed meanwhile.
+/// Reads the ticket, plans the change, applies it (sending the viewer's uploads `attachments`
+/// with its entry); again when the ticket changed meanwhile.
 async fn act(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
     idempotency: Option<(&Idempotency<'_>, &str)>,
+    attachments: &[i64],
     plan: impl Fn(&Ticket, Timestamp) -> Result<Plan, LifeError>,
 ) -> Result<Acted, LifeError> {
     for _ in 0..ATTEMPTS {
@@ -199,10 +225,21 @@ async fn act(
             severity: planned.severity,
             first_response_due,
             entry,
+            attachments,
         };
-        match timeline::apply(&state.db, &change, idempotency, |entry| {
-            serde_json::to_string(entry).unwrap_or_default()
-        })
+        let policy = &state.policy.policy;
+        let place = |history: &[TimelineEntry]| {
+            let sla = life::sla_status(policy, &ticket, history, now)?;
+            Ok(QueuePlace::of(planned.status, &sla))
+        };
+        match timeline::apply(
+            &state.db,
+            &state.links,
+            &change,
+            idempotency,
+            |entry| serde_json::to_string(entry).unwrap_or_default(),
+            place,
+        )
         .await?
         {
             Applied::Done(entry) => {
@@ -211,6 +248,8 @@ async fn act(
             }
             Applied::Replay(first) => return Ok(Acted::Replay(first)),
             Applied::Duplicate => return Err(LifeError::AlreadyRated),
+            Applied::NotAnUpload(file) => return Err(LifeError::NotAnUpload(file)),
+            Applied::Clock(error) => return Err(LifeError::Sla(error)),
             Applied::Stale => continue,
         }
     }
@@ -247,6 +286,7 @@ pub async fn post_message(
         "body": message.body,
         "internal": message.internal,
         "request_information": message.request_information,
+        "attachments": message.attachments,
     });
     let request_hash = hex::encode(Sha256::digest(request.to_string().as_bytes()));
     if let Some(key) = key
@@ -274,6 +314,14 @@ pub async fn post_message(
     let body = MessageBody::parse(&message.body)
         .map_err(|problem| Invalid::named("body", problem))?
         .into_string();
+    let most = state
+        .policy
+        .policy
+        .document()
+        .attachments
+        .max_files_per_message;
+    life::check_attachment_list(&message.attachments, most)
+        .map_err(|problem| Invalid::named("attachments", problem))?;
     let stored_key = key.map(|key| Idempotency {
         person_id: person,
         key,
@@ -285,6 +333,7 @@ pub async fn post_message(
         viewer,
         id,
         stored_key.as_ref().map(|k| (k, location.as_str())),
+        &message.attachments,
         |ticket, _| {
             let status = kind
                 .status_after(ticket.status)
@@ -325,7 +374,7 @@ fn done(acted: Acted) -> Result<TimelineEntry, LifeError> {
 /// `POST /api/tickets/{id}/solve`.
 pub async fn solve(state: &AppState, viewer: &Viewer, id: i64) -> Result<TimelineEntry, LifeError> {
     done(
-        act(state, viewer, id, None, |ticket, now| {
+        act(state, viewer, id, None, &[], |ticket, now| {
             if !life::is_active(ticket.status) {
                 return Err(LifeError::StatusConflict(format!(
                     "The ticket is {}; only an open, in-progress or waiting ticket can be solved.",
@@ -354,7 +403,7 @@ pub async fn reopen(
         .into_string();
     let days = state.policy.policy.document().lifecycle.reopen_within_days;
     done(
-        act(state, viewer, id, None, |ticket, now| {
+        act(state, viewer, id, None, &[], |ticket, now| {
             let until = ticket.solved_at.map(|at| life::reopen_until(at, days));
             match (ticket.status, until) {
                 (TicketStatus::Solved, Some(until)) if now <= until => Ok(Plan {
@@ -417,7 +466,7 @@ pub async fn rate(
         return Err(Invalid(errors).into());
     };
     done(
-        act(state, viewer, id, None, |ticket, _| {
+        act(state, viewer, id, None, &[], |ticket, _| {
             if !matches!(ticket.status, TicketStatus::Solved | TicketStatus::Closed) {
                 return Err(LifeError::StatusConflict(format!(
                     "The ticket is {}; a ticket is rated once it is solved.",
@@ -449,7 +498,7 @@ pub async fn change_severity(
         .into_string();
     let by = role(viewer);
     done(
-        act(state, viewer, id, None, |ticket, _| {
+        act(state, viewer, id, None, &[], |ticket, _| {
             let Some(from) = severity_of(ticket) else {
                 return Err(Invalid::field(support_api::FieldError::new(
                     support_api::FieldCode::NotAllowed,
@@ -526,7 +575,7 @@ pub async fn escalate(
         ),
     };
     done(
-        act(state, viewer, id, None, |ticket, _| {
+        act(state, viewer, id, None, &[], |ticket, _| {
             if !life::may_escalate(ticket.status) {
                 return Err(LifeError::StatusConflict(format!(
                     "The ticket is {}; a solved, closed or rejected ticket cannot be escalated.",

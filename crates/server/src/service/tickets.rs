@@ -8,7 +8,7 @@ use support_rules::QuoteError;
 use crate::domain::life;
 use crate::domain::rules::{self, Opening};
 use crate::domain::{Account, IdempotencyKey, Invalid, NewTicket, Person, RejectionReason, Ticket};
-use crate::rate_limit::Exhausted;
+use crate::rate_limit::{Exhausted, LimitError};
 use crate::state::AppState;
 use crate::store::tickets::{
     self, Created, DecideError, Decision, Idempotency as StoredKey, NewTicketRow, StoredResponse,
@@ -72,7 +72,12 @@ pub async fn submit(
     state
         .limits
         .tickets_per_person
-        .check_once(&person.id.to_string(), key.map(IdempotencyKey::as_str))?;
+        .check_once(&person.id.to_string(), key.map(IdempotencyKey::as_str))
+        .await
+        .map_err(|error| match error {
+            LimitError::Exhausted(exhausted) => SubmitError::RateLimited(exhausted),
+            LimitError::Database(error) => SubmitError::Database(error),
+        })?;
     let opening = Opening::of_new_ticket(policy, person, account, &ticket.kind, received)?;
     let call_now = rules::call_now(policy, &ticket.kind, &account.country);
     let row = NewTicketRow {
@@ -101,7 +106,7 @@ pub async fn submit(
             location,
         )
     };
-    match tickets::create(&state.db, &row, stored_key.as_ref(), answer).await? {
+    match tickets::create(&state.db, &row, stored_key.as_ref(), &state.links, answer).await? {
         Created::New(answer) => {
             tracing::info!(person = person.id, status = %opening.status, location = %answer.location, "ticket created");
             Ok(answer.into())
@@ -147,6 +152,7 @@ pub async fn approve(
     let due = rules::first_response_due(&state.policy.policy, account, &ticket.kind, now)?;
     let ticket = tickets::decide(
         &state.db,
+        &state.links,
         account.id,
         id,
         contact.id,
@@ -168,6 +174,7 @@ pub async fn reject(
 ) -> Result<Ticket, DecideError> {
     let ticket = tickets::decide(
         &state.db,
+        &state.links,
         account.id,
         id,
         contact.id,

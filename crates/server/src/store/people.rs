@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use support_api::Role;
+use support_api::{Language, Role};
 use support_rules::SupportLevel;
 
 use crate::db::{Db, flag, to_micros};
@@ -14,7 +14,7 @@ use crate::domain::{
 macro_rules! person_columns {
     () => {
         "p.id, p.account_id, p.role, p.email, p.name, p.is_contact, p.can_manage_contacts, \
-         p.password_hash IS NOT NULL AS has_password"
+         p.password_hash IS NOT NULL AS has_password, p.language, p.account_ticket_mail"
     };
 }
 
@@ -30,7 +30,16 @@ fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
         is_contact: row.try_get::<i64, _>("is_contact")? != 0,
         can_manage_contacts: row.try_get::<i64, _>("can_manage_contacts")? != 0,
         has_password: bool_column(row, "has_password")?,
+        language: language_column(row)?,
+        account_ticket_mail: row.try_get::<i64, _>("account_ticket_mail")? != 0,
     })
+}
+
+/// `people.language`: the CHECK constraint keeps it to the keys of [`Language`].
+pub(crate) fn language_column(row: &AnyRow) -> Result<Language, sqlx::Error> {
+    let language: String = row.try_get("language")?;
+    Language::from_key(&language)
+        .ok_or_else(|| sqlx::Error::Decode(format!("people.language holds `{language}`").into()))
 }
 
 /// A computed boolean: SQLite gives an integer, PostgreSQL a boolean.
@@ -109,6 +118,24 @@ pub async fn person(db: &Db, id: i64) -> Result<Option<Person>, sqlx::Error> {
         .transpose()
 }
 
+/// Turns the e-mails of the account's tickets that others filed on or off for a person of
+/// the account; `false` when there is no such person.
+pub async fn set_account_ticket_mail(
+    db: &Db,
+    account_id: i64,
+    person_id: i64,
+    on: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated =
+        sqlx::query("UPDATE people SET account_ticket_mail = $1 WHERE id = $2 AND account_id = $3")
+            .bind(flag(on))
+            .bind(person_id)
+            .bind(account_id)
+            .execute(db.writer())
+            .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 /// The person with this address and their password hash (`None` until one is set).
 pub async fn by_email(
     db: &Db,
@@ -135,6 +162,7 @@ pub struct NewAccount<'a> {
     pub email: &'a Email,
     pub person_name: &'a PersonName,
     pub password_hash: &'a str,
+    pub language: Language,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -175,7 +203,8 @@ pub async fn create_account(
     .await?;
     let person_id: i64 = sqlx::query_scalar(
         "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
-         can_manage_contacts, created_at) VALUES ($1, $2, $3, $4, $5, 1, 1, $6) RETURNING id",
+         can_manage_contacts, created_at, language) \
+         VALUES ($1, $2, $3, $4, $5, 1, 1, $6, $7) RETURNING id",
     )
     .bind(account_id)
     .bind(new.email.as_str())
@@ -183,6 +212,7 @@ pub async fn create_account(
     .bind(new.person_name.as_str())
     .bind(new.password_hash)
     .bind(to_micros(now))
+    .bind(new.language.key())
     .fetch_one(&mut *tx)
     .await
     .map_err(map_unique(new.email))?;
@@ -196,18 +226,20 @@ pub async fn create_engineer(
     email: &Email,
     name: &PersonName,
     password_hash: &str,
+    language: Language,
     now: jiff::Timestamp,
 ) -> Result<i64, AddError> {
     sqlx::query_scalar(
         "INSERT INTO people (account_id, role, email, email_key, name, password_hash, \
-         is_contact, can_manage_contacts, created_at) \
-         VALUES (NULL, 'engineer', $1, $2, $3, $4, 0, 0, $5) RETURNING id",
+         is_contact, can_manage_contacts, created_at, language) \
+         VALUES (NULL, 'engineer', $1, $2, $3, $4, 0, 0, $5, $6) RETURNING id",
     )
     .bind(email.as_str())
     .bind(email.key())
     .bind(name.as_str())
     .bind(password_hash)
     .bind(to_micros(now))
+    .bind(language.key())
     .fetch_one(db.writer())
     .await
     .map_err(map_unique(email))
@@ -255,14 +287,19 @@ pub async fn add_person(
     rules: ContactRules,
     now: jiff::Timestamp,
 ) -> Result<Person, ChangeError> {
-    let NewPerson { email, name, flags } = new;
+    let NewPerson {
+        email,
+        name,
+        flags,
+        language,
+    } = new;
     let name = name.map_or_else(|| email.local_part().to_owned(), |n| n.as_str().to_owned());
     let mut tx = db.writer().begin().await?;
     lock_for_change(&mut tx, account_id, actor_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (account_id, email, email_key, name, password_hash, is_contact, \
-         can_manage_contacts, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) \
-         RETURNING id",
+         can_manage_contacts, created_at, language) \
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8) RETURNING id",
     )
     .bind(account_id)
     .bind(email.as_str())
@@ -271,6 +308,7 @@ pub async fn add_person(
     .bind(flag(flags.is_contact))
     .bind(flag(flags.can_manage_contacts && flags.is_contact))
     .bind(to_micros(now))
+    .bind(language.key())
     .fetch_one(&mut *tx)
     .await
     .map_err(|error| {
@@ -293,6 +331,8 @@ pub async fn add_person(
         is_contact: flags.is_contact,
         can_manage_contacts: flags.can_manage_contacts && flags.is_contact,
         has_password: false,
+        language: *language,
+        account_ticket_mail: false,
     })
 }
 
@@ -301,6 +341,7 @@ pub struct NewPerson<'a> {
     pub email: &'a Email,
     pub name: Option<&'a PersonName>,
     pub flags: &'a ContactFlags,
+    pub language: Language,
 }
 
 /// What the policy says about an account's contacts.
@@ -378,6 +419,7 @@ pub async fn change_flags(
     actor_id: i64,
     person_id: i64,
     flags: &ContactFlags,
+    language: Option<Language>,
     rules: ContactRules,
 ) -> Result<Person, ChangeError> {
     let mut tx = db.writer().begin().await?;
@@ -403,6 +445,14 @@ pub async fn change_flags(
     .await?;
     if updated.rows_affected() != 1 {
         return Err(ChangeError::NotFound);
+    }
+    if let Some(language) = language {
+        sqlx::query("UPDATE people SET language = $1 WHERE id = $2 AND account_id = $3")
+            .bind(language.key())
+            .bind(person_id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
     }
     let managers: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM people WHERE account_id = $1 AND is_contact = 1 \

@@ -8,8 +8,11 @@ use support_api::{Submitter, TicketStatus};
 use support_rules::{ServiceId, Severity, SupportLevel, TicketKind, TicketType};
 
 use crate::db::{Db, from_micros, is_unique_violation, to_micros};
+use crate::domain::notice::Links;
+use crate::domain::queue::QueuePlace;
 use crate::domain::rules::Opening;
 use crate::domain::{Account, IdempotencyKey, NewTicket, Person, RejectionReason, Ticket};
+use crate::store::outbox;
 use crate::store::timeline::{self, NewEntry};
 
 macro_rules! ticket_select {
@@ -28,7 +31,7 @@ fn broken(column: &str, value: &str) -> sqlx::Error {
 }
 
 /// The kind of a stored ticket from its `kind`, `severity` and `service` columns.
-fn kind_from_row(row: &AnyRow) -> Result<TicketKind, sqlx::Error> {
+pub(crate) fn kind_from_row(row: &AnyRow) -> Result<TicketKind, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let severity: Option<String> = row.try_get("severity")?;
     let service: Option<String> = row.try_get("service")?;
@@ -52,7 +55,7 @@ fn kind_from_row(row: &AnyRow) -> Result<TicketKind, sqlx::Error> {
     }
 }
 
-fn status_from_row(row: &AnyRow) -> Result<TicketStatus, sqlx::Error> {
+pub(crate) fn status_from_row(row: &AnyRow) -> Result<TicketStatus, sqlx::Error> {
     let status: String = row.try_get("status")?;
     TicketStatus::from_key(&status).ok_or_else(|| broken("status", &status))
 }
@@ -191,21 +194,30 @@ pub async fn stored_response(
 /// Stores a ticket and, in the same transaction, the answer under its idempotency key
 /// (`answer` turns the stored ticket into the body and the location to answer with). When a
 /// concurrent request with the same key committed first, the unique key makes this one roll
-/// back, and its stored answer is returned instead: one ticket, one answer.
+/// back, and its stored answer is returned instead: one ticket, one answer. The e-mails the
+/// new ticket owes (see `domain::notice`) are written in the same transaction.
 pub async fn create(
     db: &Db,
     row: &NewTicketRow<'_>,
     idempotency: Option<&Idempotency<'_>>,
+    links: &Links,
     answer: impl FnOnce(Ticket) -> (String, String),
 ) -> Result<Created, sqlx::Error> {
     let ticket = row.ticket;
     let details = serde_json::to_string(&ticket.details).unwrap_or_else(|_| "{}".to_owned());
     let (kind, severity, service) = kind_columns(&ticket.kind);
+    // An open ticket waits for its first response; a pending one is not in the queue yet.
+    let queued = match (row.opening.status, row.opening.first_response_due) {
+        (TicketStatus::Open, Some(due)) => QueuePlace::Due(due),
+        _ => QueuePlace::Out,
+    }
+    .columns();
     let mut tx = db.writer().begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (account_id, submitter_id, kind, severity, service, subject, \
-         description, details, language, status, created_at, opened_at, first_response_due) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         description, details, language, status, created_at, opened_at, first_response_due, \
+         queue_paused, queue_due) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(row.account.id)
     .bind(row.submitter.id)
@@ -220,18 +232,18 @@ pub async fn create(
     .bind(to_micros(row.created_at))
     .bind(row.opening.opened_at.map(to_micros))
     .bind(row.opening.first_response_due.map(to_micros))
+    .bind(queued.0)
+    .bind(queued.1)
     .fetch_one(&mut *tx)
     .await?;
-    timeline::append(
-        &mut tx,
-        &NewEntry {
-            ticket_id: id,
-            at: row.created_at,
-            author_id: Some(row.submitter.id),
-            entry: &Entry::Submitted,
-        },
-    )
-    .await?;
+    let submitted = NewEntry {
+        ticket_id: id,
+        at: row.created_at,
+        author_id: Some(row.submitter.id),
+        entry: &Entry::Submitted,
+    };
+    timeline::append(&mut tx, &submitted).await?;
+    outbox::notify(&mut tx, &submitted, links).await?;
     let (body, location) = answer(row.stored(id));
     let response = StoredResponse {
         request_hash: idempotency
@@ -248,6 +260,7 @@ pub async fn create(
         }
     }
     tx.commit().await?;
+    db.entries_committed();
     Ok(Created::New(response))
 }
 
@@ -452,10 +465,11 @@ pub enum DecideError {
 }
 
 /// Approves or rejects a pending ticket in one conditional statement, so two contacts
-/// deciding at once cannot both succeed, and records the decision in its timeline in the same
-/// transaction.
+/// deciding at once cannot both succeed, and records the decision in its timeline (and the
+/// e-mails it owes) in the same transaction.
 pub async fn decide(
     db: &Db,
+    links: &Links,
     account_id: i64,
     id: i64,
     by: i64,
@@ -467,7 +481,7 @@ pub async fn decide(
         Decision::Approve { due } => (
             sqlx::query(
                 "UPDATE tickets SET status = $1, opened_at = $2, first_response_due = $3, \
-                 decided_by = $4, decided_at = $2 \
+                 decided_by = $4, decided_at = $2, queue_paused = 0, queue_due = $3 \
                  WHERE id = $5 AND account_id = $6 AND status = $7",
             )
             .bind(TicketStatus::Open.key())
@@ -503,18 +517,19 @@ pub async fn decide(
     };
     let decided = result.rows_affected() == 1;
     if decided {
-        timeline::append(
-            &mut tx,
-            &NewEntry {
-                ticket_id: id,
-                at,
-                author_id: Some(by),
-                entry: &entry,
-            },
-        )
-        .await?;
+        let decision = NewEntry {
+            ticket_id: id,
+            at,
+            author_id: Some(by),
+            entry: &entry,
+        };
+        timeline::append(&mut tx, &decision).await?;
+        outbox::notify(&mut tx, &decision, links).await?;
     }
     tx.commit().await?;
+    if decided {
+        db.entries_committed();
+    }
     let ticket = find_in(db.writer(), Scope::Account(account_id), id)
         .await?
         .ok_or(DecideError::NotFound)?;
@@ -533,6 +548,25 @@ pub async fn with_deadlines(db: &Db) -> Result<Vec<Ticket>, sqlx::Error> {
         " WHERE t.status IN ('open', 'in_progress', 'waiting_for_customer', 'solved') \
          ORDER BY t.id"
     ))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(ticket_from_row)
+    .collect()
+}
+
+/// The tickets whose response clock started in `[start, end)`, by id (the report's).
+pub async fn opened_between(
+    db: &Db,
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+) -> Result<Vec<Ticket>, sqlx::Error> {
+    sqlx::query(concat!(
+        ticket_select!(),
+        " WHERE t.opened_at >= $1 AND t.opened_at < $2 ORDER BY t.id"
+    ))
+    .bind(to_micros(start))
+    .bind(to_micros(end))
     .fetch_all(db.reader())
     .await?
     .iter()
@@ -579,6 +613,7 @@ pub async fn close_solved_before(
             )
             .await?;
             tx.commit().await?;
+            db.entries_committed();
             closed.push(id);
         } else {
             tx.rollback().await?;

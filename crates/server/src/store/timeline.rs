@@ -2,15 +2,22 @@
 //! have columns of their own (`kind`, `body`); its other members are a JSON object (`data`).
 //! Internal notes are kept from customers here, in the query itself.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use support_api::{Author, Entry, Role, TimelineEntry};
 
 use support_api::TicketStatus;
-use support_rules::Severity;
+use support_rules::{Severity, SlaError};
 
-use crate::db::{Db, flag, from_micros, is_unique_violation, to_micros};
+use crate::db::{Backend, Db, flag, from_micros, is_unique_violation, to_micros};
+use crate::domain::notice::Links;
+use crate::domain::queue::QueuePlace;
+use crate::store::attachments;
+use crate::store::console;
+use crate::store::outbox;
 use crate::store::tickets::{Idempotency, Kept, StoredResponse, keep_answer};
 
 /// Who reads a timeline: a customer never gets an internal note.
@@ -39,7 +46,6 @@ fn text_member(kind: &str) -> Option<&'static str> {
         "rejected" | "reopened" | "severity_changed" => Some("reason"),
         "escalated" => Some("detail"),
         "rated" => Some("comment"),
-        "attachment_added" => Some("name"),
         _ => None,
     }
 }
@@ -107,6 +113,16 @@ pub async fn append(
     connection: &mut sqlx::AnyConnection,
     new: &NewEntry<'_>,
 ) -> Result<TimelineEntry, sqlx::Error> {
+    let internal = matches!(new.entry, Entry::InternalNote { .. });
+    insert_entry(connection, new, internal).await
+}
+
+/// Appends an entry that customers see unless `internal`.
+async fn insert_entry(
+    connection: &mut sqlx::AnyConnection,
+    new: &NewEntry<'_>,
+    internal: bool,
+) -> Result<TimelineEntry, sqlx::Error> {
     let (kind, body, data) = columns(new.entry);
     let (deadline, number, deadline_at) = match new.entry {
         Entry::DeadlineMet {
@@ -130,7 +146,7 @@ pub async fn append(
     .bind(to_micros(new.at))
     .bind(new.author_id)
     .bind(&kind)
-    .bind(flag(matches!(new.entry, Entry::InternalNote { .. })))
+    .bind(flag(internal))
     .bind(body)
     .bind(data)
     .bind(deadline)
@@ -172,6 +188,9 @@ pub async fn record_once(db: &Db, new: &NewEntry<'_>) -> Result<bool, sqlx::Erro
     .bind(number)
     .fetch_optional(db.writer())
     .await?;
+    if recorded.is_some() {
+        db.entries_committed();
+    }
     Ok(recorded.is_some())
 }
 
@@ -201,6 +220,70 @@ pub async fn entries(
         .collect()
 }
 
+/// The entries customers see of each ticket of `ticket_ids`, by ticket (in id order): the
+/// histories of a page of tickets in one query. The ids travel as one JSON array, which each
+/// database unpacks itself.
+pub async fn customer_entries_of(
+    db: &Db,
+    ticket_ids: &[i64],
+) -> Result<BTreeMap<i64, Vec<TimelineEntry>>, sqlx::Error> {
+    let mut histories: BTreeMap<i64, Vec<TimelineEntry>> = BTreeMap::new();
+    if ticket_ids.is_empty() {
+        return Ok(histories);
+    }
+    let sql = match db.backend() {
+        Backend::Sqlite => ENTRIES_OF_TICKETS_SQLITE,
+        Backend::Postgres => ENTRIES_OF_TICKETS_POSTGRES,
+    };
+    let ids = Value::from(ticket_ids.to_vec()).to_string();
+    for row in sqlx::query(sql).bind(ids).fetch_all(db.reader()).await? {
+        let ticket_id: i64 = row.try_get("ticket_id")?;
+        histories
+            .entry(ticket_id)
+            .or_default()
+            .push(entry_from_row(&row)?);
+    }
+    Ok(histories)
+}
+
+macro_rules! entries_of_tickets {
+    ($ids:literal) => {
+        concat!(
+            "SELECT e.ticket_id, e.id, e.at, e.kind, e.body, e.data, p.name AS author_name, \
+             p.role AS author_role FROM ticket_entries e LEFT JOIN people p ON p.id = e.author_id \
+             WHERE e.ticket_id IN (",
+            $ids,
+            ") AND e.internal = 0 ORDER BY e.ticket_id, e.id"
+        )
+    };
+}
+const ENTRIES_OF_TICKETS_SQLITE: &str = entries_of_tickets!("SELECT value FROM json_each($1)");
+const ENTRIES_OF_TICKETS_POSTGRES: &str =
+    entries_of_tickets!("SELECT jsonb_array_elements_text($1::jsonb)::bigint");
+
+/// The entries customers see of every ticket opened in `[start, end)`, by ticket then id:
+/// the report's histories, in one query.
+pub async fn of_opened_between(
+    db: &Db,
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+) -> Result<Vec<(i64, TimelineEntry)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT e.ticket_id, e.id, e.at, e.kind, e.body, e.data, p.name AS author_name, \
+         p.role AS author_role FROM ticket_entries e JOIN tickets t ON t.id = e.ticket_id \
+         LEFT JOIN people p ON p.id = e.author_id \
+         WHERE t.opened_at >= $1 AND t.opened_at < $2 AND e.internal = 0 \
+         ORDER BY e.ticket_id, e.id",
+    )
+    .bind(to_micros(start))
+    .bind(to_micros(end))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get("ticket_id")?, entry_from_row(row)?)))
+    .collect()
+}
+
 const ENTRIES_FOR_CUSTOMERS: &str = concat!(
     entry_select!(),
     " WHERE e.ticket_id = $1 AND e.internal = 0 ORDER BY e.id"
@@ -220,6 +303,9 @@ pub struct Change<'a> {
     pub severity: Option<Severity>,
     pub first_response_due: Option<jiff::Timestamp>,
     pub entry: NewEntry<'a>,
+    /// Uploads of the entry's author to send with it (a message's files): each is linked to
+    /// the entry and gets an `attachment_added` entry after it, as hidden as the entry.
+    pub attachments: &'a [i64],
 }
 
 pub enum Applied {
@@ -231,15 +317,28 @@ pub enum Applied {
     Replay(StoredResponse),
     /// The entry breaks a uniqueness rule (a second rating): nothing was written.
     Duplicate,
+    /// This file is not an unsent upload of the entry's author to the ticket: nothing was
+    /// written.
+    NotAnUpload(i64),
+    /// The ticket's SLA clock cannot run on its history (the policy lacks a calendar or
+    /// service it names): nothing was written.
+    Clock(SlaError),
 }
 
 /// Applies `change` in one transaction, with the answer under its idempotency key when there
-/// is one (`answer` turns the new entry into the body to store).
+/// is one (`answer` turns the new entry into the body to store) and the e-mails the entry
+/// owes (see `domain::notice`).
+///
+/// `place` gives the ticket's queue place from its history as the transaction sees it, the
+/// new entry included, read after the ticket's row is locked: the place a change writes is
+/// never computed from a history a concurrent change has moved on.
 pub async fn apply(
     db: &Db,
+    links: &Links,
     change: &Change<'_>,
     idempotency: Option<(&Idempotency<'_>, &str)>,
     answer: impl FnOnce(&TimelineEntry) -> String,
+    place: impl FnOnce(&[TimelineEntry]) -> Result<QueuePlace, SlaError>,
 ) -> Result<Applied, sqlx::Error> {
     let mut tx = db.writer().begin().await?;
     let updated = sqlx::query(
@@ -268,6 +367,43 @@ pub async fn apply(
         }
         Err(error) => return Err(error),
     };
+    let internal = matches!(change.entry.entry, Entry::InternalNote { .. });
+    for &id in change.attachments {
+        let linked = match change.entry.author_id {
+            Some(author) => {
+                attachments::link(&mut tx, id, change.ticket_id, author, entry.id).await?
+            }
+            None => None,
+        };
+        let Some(attachment) = linked else {
+            tx.rollback().await?;
+            return Ok(Applied::NotAnUpload(id));
+        };
+        let added = Entry::AttachmentAdded {
+            message: entry.id,
+            attachment,
+        };
+        let new = NewEntry {
+            entry: &added,
+            ..change.entry.clone()
+        };
+        insert_entry(&mut tx, &new, internal).await?;
+    }
+    let history: Vec<TimelineEntry> = sqlx::query(ENTRIES_FOR_CUSTOMERS)
+        .bind(change.ticket_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(entry_from_row)
+        .collect::<Result<_, _>>()?;
+    match place(&history) {
+        Ok(place) => console::set_place(&mut tx, change.ticket_id, place).await?,
+        Err(error) => {
+            tx.rollback().await?;
+            return Ok(Applied::Clock(error));
+        }
+    }
+    outbox::notify(&mut tx, &change.entry, links).await?;
     if let Some((idempotency, location)) = idempotency {
         let response = StoredResponse {
             request_hash: idempotency.request_hash.to_owned(),
@@ -290,6 +426,7 @@ pub async fn apply(
         }
     }
     tx.commit().await?;
+    db.entries_committed();
     Ok(Applied::Done(entry))
 }
 
