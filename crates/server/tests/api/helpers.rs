@@ -48,6 +48,12 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
          <script type=\"module\">import init from '/app-0123456789abcdef.js'; await init();</script>",
     )
     .expect("write index.html");
+    std::fs::write(
+        dist.path().join("ticket.html"),
+        "<!DOCTYPE html><title>test ticket app</title>\
+         <script type=\"module\">import init from '/ticket-0123456789abcdef.js'; await init();</script>",
+    )
+    .expect("write ticket.html");
     std::fs::write(dist.path().join("app-0123abcd.js"), "console.log('hi')").expect("write js");
     std::fs::write(
         dist.path().join("app-0123456789abcdef.js"),
@@ -124,6 +130,7 @@ impl TestApp {
             country: country.to_owned(),
             email: email.to_owned(),
             contact_name: None,
+            language: support_api::Language::En,
         };
         let password = Password::parse(PASSWORD).expect("a valid password");
         admin::create_account(&self.db, &args, &password)
@@ -162,9 +169,15 @@ impl TestApp {
     pub async fn engineer(&self) -> Client {
         let email = format!("eng{}@vendor.example", random_hex());
         let password = Password::parse(PASSWORD).expect("a valid password");
-        admin::create_staff(&self.db, &email, "Eve Engineer", &password)
-            .await
-            .expect("create an engineer");
+        admin::create_staff(
+            &self.db,
+            &email,
+            "Eve Engineer",
+            support_api::Language::En,
+            &password,
+        )
+        .await
+        .expect("create an engineer");
         self.sign_in(&email).await
     }
 
@@ -216,4 +229,24 @@ pub async fn problem(response: Response, status: u16) -> Value {
     );
     assert!(body["title"].is_string());
     body
+}
+
+/// The body of an incident with `severity` and `subject`, as a customer files it.
+pub fn incident(severity: &str, subject: &str) -> Value {
+    json!({
+        "type": "incident", "severity": severity, "subject": subject,
+        "description": "Every payment answers 502.", "language": "en"
+    })
+}
+
+/// Files `body` as `client`'s person and gives the created ticket (`201` checked).
+pub async fn file_ticket(app: &TestApp, client: &Client, body: &Value) -> Value {
+    let response = client
+        .post(app.url("/api/tickets"))
+        .json(body)
+        .send()
+        .await
+        .expect("file a ticket");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.expect("a ticket")
 }

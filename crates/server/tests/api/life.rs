@@ -4,28 +4,12 @@
 
 use std::time::Duration;
 
-use reqwest::{Client, StatusCode};
+use reqwest::Client;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, ok_json, problem, spawn_app, spawn_app_with};
-
-fn incident(severity: &str, subject: &str) -> Value {
-    json!({
-        "type": "incident", "severity": severity, "subject": subject,
-        "description": "Every payment answers 502.", "language": "en"
-    })
-}
-
-async fn file(app: &TestApp, client: &Client, body: &Value) -> Value {
-    let response = client
-        .post(app.url("/api/tickets"))
-        .json(body)
-        .send()
-        .await
-        .expect("file a ticket");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.expect("a ticket")
-}
+use crate::helpers::{
+    Backend, TestApp, file_ticket, incident, ok_json, problem, spawn_app, spawn_app_with,
+};
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
     client.get(app.url(path)).send().await.expect("an answer")
@@ -71,7 +55,7 @@ fn types(entries: &[Value]) -> Vec<&str> {
 /// A contact of a new account (who manages contacts) and one open high incident of theirs.
 async fn open_ticket(app: &TestApp) -> (Client, i64) {
     let manager = app.manager().await;
-    let created = file(app, &manager, &incident("high", "Checkout fails")).await;
+    let created = file_ticket(app, &manager, &incident("high", "Checkout fails")).await;
     assert_eq!(created["status"], "open");
     (manager, created["id"].as_i64().expect("an id"))
 }
@@ -362,10 +346,10 @@ async fn pending_rejected_and_solved_tickets_take_no_messages(backend: Backend) 
     let manager = app.manager().await;
     let person = app.add_person(&manager, "someone@example.com", false).await;
     let engineer = app.engineer().await;
-    let pending = file(&app, &person, &incident("low", "Pending")).await["id"]
+    let pending = file_ticket(&app, &person, &incident("low", "Pending")).await["id"]
         .as_i64()
         .expect("an id");
-    let rejected = file(&app, &person, &incident("low", "Rejected")).await["id"]
+    let rejected = file_ticket(&app, &person, &incident("low", "Rejected")).await["id"]
         .as_i64()
         .expect("an id");
     ok_json(
@@ -401,7 +385,7 @@ async fn pending_rejected_and_solved_tickets_take_no_messages(backend: Backend) 
             );
         }
     }
-    let solved = file(&app, &manager, &incident("low", "Solved")).await["id"]
+    let solved = file_ticket(&app, &manager, &incident("low", "Solved")).await["id"]
         .as_i64()
         .expect("an id");
     ok_json(
@@ -455,7 +439,7 @@ async fn only_contacts_and_the_submitter_act_on_a_ticket(backend: Backend) {
     let bystander = app
         .add_person(&manager, "bystander@example.com", false)
         .await;
-    let id = file(&app, &filer, &incident("normal", "Mine")).await["id"]
+    let id = file_ticket(&app, &filer, &incident("normal", "Mine")).await["id"]
         .as_i64()
         .expect("an id");
     ok_json(
@@ -822,7 +806,7 @@ async fn a_severity_change_moves_the_first_response_deadline(backend: Backend) {
         "the stored deadline follows"
     );
 
-    let question = file(
+    let question = file_ticket(
         &app,
         &customer,
         &json!({"type": "question", "subject": "How?", "description": "How does it work?"}),

@@ -5,11 +5,15 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod attachments;
+mod console;
 mod contacts;
 mod errors;
+mod events;
 mod health;
 mod helpers;
 mod life;
+mod mail;
 mod migrations;
 mod openapi;
 mod openapi_agreement;

@@ -14,11 +14,13 @@ use crate::helpers::{Backend, spawn_app};
 /// may hold NULL.
 type Column = (String, String, &'static str, bool);
 
-/// `INTEGER` (SQLite) and `BIGINT` (PostgreSQL) are one family, and so are the texts.
+/// `INTEGER` (SQLite) and `BIGINT` (PostgreSQL) are one family, and so are the texts and
+/// the bytes (`BLOB`, `BYTEA`).
 fn family(declared: &str) -> &'static str {
     match declared.to_ascii_lowercase().as_str() {
         "integer" | "bigint" => "integer",
         "text" => "text",
+        "blob" | "bytea" => "bytes",
         _ => "other",
     }
 }

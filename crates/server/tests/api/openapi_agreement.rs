@@ -9,9 +9,10 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 use support_api::{
-    ContactChange, ContactList, CreatedTicket, Credentials, FieldError, Health, Me, NewContact,
-    NewEscalation, NewMessage, NewRating, NewTicket, Problem, Quote, Rejection, Reopening,
-    SessionState, SeverityChange, Ticket, TicketPage, Timeline, TimelineEntry,
+    Assignment, Attachment, ContactChange, ContactList, CreatedTicket, Credentials, EntryEvent,
+    FieldError, Health, Me, NewContact, NewEscalation, NewMessage, NewRating, NewTicket,
+    Notifications, Problem, Queue, Quote, Rejection, Reopening, Report, SessionState,
+    SeverityChange, Ticket, TicketPage, Timeline, TimelineEntry,
 };
 
 const DOCUMENT: &str = include_str!("../../api/openapi.json");
@@ -279,6 +280,8 @@ fn compared() -> Vec<(&'static str, Shape)> {
         ("TicketPage", wire_shape::<TicketPage>(Answer)),
         ("NewTicket", fixed_members(wire_shape::<NewTicket>(Request))),
         ("Me", wire_shape::<Me>(Answer)),
+        ("Notifications", wire_shape::<Notifications>(Answer)),
+        ("Notifications", wire_shape::<Notifications>(Request)),
         ("SessionState", wire_shape::<SessionState>(Answer)),
         ("Contact", wire_shape::<support_api::Contact>(Answer)),
         ("ContactList", wire_shape::<ContactList>(Answer)),
@@ -297,6 +300,11 @@ fn compared() -> Vec<(&'static str, Shape)> {
         ("NewRating", wire_shape::<NewRating>(Request)),
         ("SeverityChange", wire_shape::<SeverityChange>(Request)),
         ("NewEscalation", wire_shape::<NewEscalation>(Request)),
+        ("Attachment", wire_shape::<Attachment>(Answer)),
+        ("EntryEvent", wire_shape::<EntryEvent>(Answer)),
+        ("Queue", wire_shape::<Queue>(Answer)),
+        ("Assignment", wire_shape::<Assignment>(Request)),
+        ("Report", wire_shape::<Report>(Answer)),
     ]
 }
 

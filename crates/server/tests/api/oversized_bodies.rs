@@ -22,6 +22,61 @@ enum Framing {
     Chunked,
 }
 
+/// Where an oversized body goes, as what, and the problem it must read.
+struct Target {
+    path: String,
+    content_type: String,
+    problem: &'static str,
+}
+
+impl Target {
+    fn tickets() -> Target {
+        Target {
+            path: "/api/tickets".to_owned(),
+            content_type: "application/json".to_owned(),
+            problem: "/problems/body-too-large",
+        }
+    }
+
+    /// The upload of a file to ticket `id`.
+    fn attachments(id: i64) -> Target {
+        Target {
+            path: format!("/api/tickets/{id}/attachments"),
+            content_type: format!("multipart/form-data; boundary={BOUNDARY}"),
+            problem: "/problems/file-too-large",
+        }
+    }
+}
+
+const BOUNDARY: &str = "oversized-boundary";
+const MIB: usize = 1024 * 1024;
+
+/// A multipart body with one `file` part of `size` bytes.
+fn upload_of(size: usize) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.log\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.resize(body.len() + size, b'x');
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// A ticket of the cookie's person, to upload to.
+async fn own_ticket(app: &TestApp, cookie: &str) -> i64 {
+    let response = reqwest::Client::new()
+        .post(app.url("/api/tickets"))
+        .header("Cookie", cookie)
+        .json(&crate::helpers::incident("normal", "Logs attached"))
+        .send()
+        .await
+        .expect("file a ticket");
+    assert_eq!(response.status().as_u16(), 201);
+    let ticket: Value = response.json().await.expect("a ticket");
+    ticket["id"].as_i64().expect("an id")
+}
+
 /// The `Cookie` header of a new session for a new account's manager.
 async fn session_cookie(app: &TestApp) -> String {
     let email = format!("big{}@example.com", crate::common::random_hex());
@@ -60,6 +115,7 @@ fn ticket_of(size: usize) -> Vec<u8> {
 async fn send(
     connection: &mut TcpStream,
     cookie: &str,
+    target: &Target,
     body: &[u8],
     framing: Framing,
 ) -> std::io::Result<()> {
@@ -67,9 +123,12 @@ async fn send(
         Framing::ContentLength => format!("Content-Length: {}\r\n", body.len()),
         Framing::Chunked => "Transfer-Encoding: chunked\r\n".to_owned(),
     };
+    let Target {
+        path, content_type, ..
+    } = target;
     let head = format!(
-        "POST /api/tickets HTTP/1.1\r\nHost: test\r\nCookie: {cookie}\r\n\
-         Content-Type: application/json\r\n{length}\r\n"
+        "POST {path} HTTP/1.1\r\nHost: test\r\nCookie: {cookie}\r\n\
+         Content-Type: {content_type}\r\n{length}\r\n"
     );
     connection.write_all(head.as_bytes()).await?;
     for (n, piece) in body.chunks(PIECE).enumerate() {
@@ -93,64 +152,109 @@ async fn send(
     connection.flush().await
 }
 
-/// Reads the whole answer (the server closes after it) and returns its head and its body.
+/// Reads the answer's head and its `Content-Length` bytes of body.
 async fn read_answer(connection: &mut TcpStream) -> Result<(String, Vec<u8>), String> {
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), connection.read_to_end(&mut answer))
+    let read = async {
+        let mut answer = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            if let Some(split) = answer.windows(4).position(|window| window == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .ok_or_else(|| format!("no content-length in {head}"))?;
+                if answer.len() >= split + 4 + length {
+                    return Ok((head, answer[split + 4..split + 4 + length].to_vec()));
+                }
+            }
+            let n = connection
+                .read(&mut buffer)
+                .await
+                .map_err(|error| format!("reading the answer: {error}"))?;
+            if n == 0 {
+                return Err(format!("the answer ended after {} bytes", answer.len()));
+            }
+            answer.extend_from_slice(&buffer[..n]);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read)
         .await
-        .map_err(|_| "no end of the answer in 30 s".to_owned())?
-        .map_err(|error| format!("reading the answer: {error}"))?;
-    let split = answer
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .ok_or_else(|| format!("no complete head in {} bytes", answer.len()))?;
-    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
-    Ok((head, answer[split + 4..].to_vec()))
+        .map_err(|_| "no whole answer in 30 s".to_owned())?
 }
 
 /// One oversized post; `Err` says how it went wrong.
 async fn post_oversized(
     address: SocketAddr,
     cookie: &str,
+    target: &Target,
     body: &[u8],
     framing: Framing,
+    must_close: bool,
 ) -> Result<(), String> {
     let mut connection = TcpStream::connect(address)
         .await
         .map_err(|error| format!("connect: {error}"))?;
-    send(&mut connection, cookie, body, framing)
+    send(&mut connection, cookie, target, body, framing)
         .await
         .map_err(|error| format!("sending the body: {error}"))?;
     let (head, body) = read_answer(&mut connection).await?;
     if !head.starts_with("http/1.1 413") {
         return Err(format!("not a 413: {head}"));
     }
+    // A body refused before its end closes the connection; one the handler read to its end
+    // (a file one byte over, in a body of a fine length) leaves it clean for the next request.
     if !head.contains("content-type: application/problem+json")
-        || !head.contains("connection: close")
+        || (must_close && !head.contains("connection: close"))
     {
         return Err(format!("not a closing problem answer: {head}"));
     }
     let problem: Value =
         serde_json::from_slice(&body).map_err(|error| format!("problem body: {error}"))?;
-    if problem["type"] != "/problems/body-too-large" || problem["status"] != 413 {
-        return Err(format!("not the body-too-large problem: {problem}"));
+    if problem["type"] != target.problem || problem["status"] != 413 {
+        return Err(format!("not the {} problem: {problem}", target.problem));
     }
     Ok(())
 }
 
-async fn every_round_reads_the_413(backend: Backend, framing: Framing) {
+/// What is posted: a 5 MB ticket, or an upload whose file is `size` bytes.
+#[derive(Debug, Clone, Copy)]
+enum Oversized {
+    Ticket,
+    Upload { size: usize },
+}
+
+async fn every_round_reads_the_413(backend: Backend, framing: Framing, what: Oversized) {
     let app = spawn_app(backend).await;
     let cookie = session_cookie(&app).await;
-    let body = ticket_of(FIVE_MB);
+    let (target, body, rounds) = match what {
+        Oversized::Ticket => (Target::tickets(), ticket_of(FIVE_MB), ROUNDS),
+        // Each upload sends tens of MiB: fewer rounds, still enough to see an early close.
+        Oversized::Upload { size } => (
+            Target::attachments(own_ticket(&app, &cookie).await),
+            upload_of(size),
+            ROUNDS / 2,
+        ),
+    };
+    // Only a body whose declared length is within the upload's cap reaches the handler,
+    // which reads the whole of it here.
+    let upload_cap = 20 * MIB as u64 + support_server::body_limit::MULTIPART_FRAMING;
+    let must_close = match (what, framing) {
+        (Oversized::Upload { .. }, Framing::ContentLength) => body.len() as u64 > upload_cap,
+        _ => true,
+    };
     let mut failures = Vec::new();
-    for round in 0..ROUNDS {
-        if let Err(failure) = post_oversized(app.address, &cookie, &body, framing).await {
+    for round in 0..rounds {
+        if let Err(failure) =
+            post_oversized(app.address, &cookie, &target, &body, framing, must_close).await
+        {
             failures.push(format!("round {round}: {failure}"));
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {ROUNDS} {framing:?} posts of 5 MB did not read the 413:\n{}",
+        "{} of {rounds} {framing:?} posts of {what:?} did not read the 413:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -165,11 +269,34 @@ async fn every_round_reads_the_413(backend: Backend, framing: Framing) {
 }
 
 async fn a_5_mb_body_with_content_length_reads_the_413_every_time(backend: Backend) {
-    every_round_reads_the_413(backend, Framing::ContentLength).await;
+    every_round_reads_the_413(backend, Framing::ContentLength, Oversized::Ticket).await;
 }
 
 async fn a_5_mb_chunked_body_reads_the_413_every_time(backend: Backend) {
-    every_round_reads_the_413(backend, Framing::Chunked).await;
+    every_round_reads_the_413(backend, Framing::Chunked, Oversized::Ticket).await;
+}
+
+/// 25 MiB: its `Content-Length` alone is over the upload's cap, so the answer goes out
+/// before any handler runs while the client is still sending.
+async fn an_upload_of_25_mib_reads_the_413_every_time(backend: Backend) {
+    let upload = Oversized::Upload { size: 25 * MIB };
+    every_round_reads_the_413(backend, Framing::ContentLength, upload).await;
+}
+
+/// One byte over 20 MiB: the `Content-Length` is within the cap (the file's limit and its
+/// multipart framing), so the size the request declares says nothing wrong and the handler's
+/// own count of the file's bytes refuses it, mid-body.
+async fn an_upload_one_byte_over_20_mib_whose_length_looks_fine_reads_the_413_every_time(
+    backend: Backend,
+) {
+    let upload = Oversized::Upload { size: 20 * MIB + 1 };
+    every_round_reads_the_413(backend, Framing::ContentLength, upload).await;
+}
+
+/// Chunked: no length at all; the file's count refuses it.
+async fn a_chunked_upload_over_20_mib_reads_the_413_every_time(backend: Backend) {
+    let upload = Oversized::Upload { size: 21 * MIB };
+    every_round_reads_the_413(backend, Framing::Chunked, upload).await;
 }
 
 /// Writes until the server stops reading; returns how much it wrote, or `None` if the
@@ -255,5 +382,8 @@ async fn a_sender_past_the_drain_caps_is_cut_off_and_the_server_goes_on(backend:
 on_both!(
     a_5_mb_body_with_content_length_reads_the_413_every_time,
     a_5_mb_chunked_body_reads_the_413_every_time,
+    an_upload_of_25_mib_reads_the_413_every_time,
+    an_upload_one_byte_over_20_mib_whose_length_looks_fine_reads_the_413_every_time,
+    a_chunked_upload_over_20_mib_reads_the_413_every_time,
     a_sender_past_the_drain_caps_is_cut_off_and_the_server_goes_on,
 );

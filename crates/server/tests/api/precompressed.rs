@@ -24,6 +24,8 @@ const WASM: &str = "app-0123456789abcdef_bg.wasm";
 const GZIP_ONLY: &str = "gzip-only-0123456789abcdef.css";
 /// A file without copies.
 const PLAIN: &str = "plain-0123456789abcdef.js";
+/// A file whose name carries no content hash (as `public/`'s), with both copies.
+const UNHASHED: &str = "unhashed.js";
 
 /// The app on SQLite (what is tested here does not touch the database), serving `dist`.
 struct Server {
@@ -97,7 +99,12 @@ async fn start() -> Server {
         "index.html",
         b"<!DOCTYPE html><title>test spa</title>",
     );
-    for (name, both) in [(JS, true), (WASM, true), (GZIP_ONLY, false)] {
+    for (name, both) in [
+        (JS, true),
+        (WASM, true),
+        (GZIP_ONLY, false),
+        (UNHASHED, true),
+    ] {
         let data = original(name.split('-').next().unwrap_or("f"));
         write(dist.path(), name, &data);
         write(
@@ -190,16 +197,39 @@ async fn a_client_that_accepts_no_encoding_gets_the_file_itself() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_encoding_has_its_own_etag() {
+async fn each_encoding_of_a_file_without_a_hash_has_its_own_etag() {
     let server = start().await;
     let mut etags = Vec::new();
     for accept in [None, Some("gzip"), Some("br")] {
-        let response = server.get(JS, accept).await;
+        let response = server.get(UNHASHED, accept).await;
         etags.push(header(&response, "etag").expect("an ETag").to_owned());
     }
     assert_ne!(etags[0], etags[1]);
     assert_ne!(etags[0], etags[2]);
     assert_ne!(etags[1], etags[2]);
+}
+
+/// An immutable file is never revalidated: its validators would only be bytes on the first
+/// load (which has a budget).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hashed_file_goes_out_immutable_without_validators() {
+    let server = start().await;
+    for name in [JS, WASM] {
+        for accept in [None, Some("gzip"), Some("br")] {
+            let response = server.get(name, accept).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(header(&response, "etag"), None, "{name} {accept:?}");
+            assert_eq!(
+                header(&response, "last-modified"),
+                None,
+                "{name} {accept:?}"
+            );
+            assert_eq!(
+                header(&response, "cache-control"),
+                Some("public, max-age=31536000, immutable")
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -572,7 +572,93 @@ async fn an_unknown_status_is_422_naming_the_status_parameter(backend: Backend) 
     }
 }
 
+/// The list reads every ticket's history in one query: each listed ticket's deadlines are the
+/// ones its own page shows, whatever the others' histories (answers, a request for
+/// information, a solution, an internal note) hold.
+async fn the_list_shows_each_tickets_own_deadlines(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.manager().await;
+    let engineer = app.engineer().await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let response = post(&app, &manager, None, &incident(["high", "normal"][n % 2])).await;
+        assert_eq!(response.status(), 201);
+        let created: Value = response.json().await.expect("a ticket");
+        ids.push(created["id"].as_i64().expect("an id"));
+    }
+    let act = |path: String, body: Value| {
+        let request = engineer.post(app.url(&path)).json(&body);
+        async move {
+            let response = request.send().await.expect("an action");
+            assert_eq!(
+                response.status(),
+                201,
+                "{}",
+                response.text().await.unwrap_or_default()
+            );
+        }
+    };
+    let messages = |id: i64| format!("/api/tickets/{id}/messages");
+    act(messages(ids[1]), json!({"body": "Answered"})).await;
+    act(
+        messages(ids[2]),
+        json!({"body": "Which version?", "request_information": true}),
+    )
+    .await;
+    act(
+        messages(ids[3]),
+        json!({"body": "between us", "internal": true}),
+    )
+    .await;
+    act(messages(ids[4]), json!({"body": "Answered"})).await;
+    act(format!("/api/tickets/{}/solve", ids[4]), json!({})).await;
+    for (reader, name) in [(&manager, "the customer"), (&engineer, "the engineer")] {
+        let page: Value = reader
+            .get(app.url("/api/tickets?per_page=100"))
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        let listed = page["tickets"].as_array().expect("tickets");
+        assert_eq!(listed.len(), ids.len());
+        for ticket in listed {
+            let id = ticket["id"].as_i64().expect("an id");
+            let own: Value = reader
+                .get(app.url(&format!("/api/tickets/{id}")))
+                .send()
+                .await
+                .expect("a ticket")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(ticket["sla"], own["sla"], "ticket {id} as {name} sees it");
+            assert_eq!(ticket["status"], own["status"]);
+        }
+        let sla_of = |id: i64| {
+            listed
+                .iter()
+                .find(|ticket| ticket["id"] == id)
+                .map(|ticket| ticket["sla"].clone())
+                .expect("listed")
+        };
+        assert!(sla_of(ids[0])["first_response"]["met_at"].is_null());
+        assert!(sla_of(ids[1])["first_response"]["met_at"].is_string());
+        assert_eq!(sla_of(ids[2])["update"]["paused"], true);
+        assert!(
+            sla_of(ids[3])["first_response"]["met_at"].is_null(),
+            "an internal note answers nothing"
+        );
+        assert!(
+            sla_of(ids[4])["update"]["due"].is_null(),
+            "solved: no clock"
+        );
+    }
+}
+
 on_both!(
+    the_list_shows_each_tickets_own_deadlines,
     a_pending_ticket_is_listed_by_status_behind_150_newer_open_ones,
     an_unknown_status_is_422_naming_the_status_parameter,
     a_contacts_ticket_opens_with_the_rules_deadline_at_the_instant_received,

@@ -9,6 +9,9 @@
 
 use sqlx::Connection;
 
+pub mod maildev;
+pub mod sse;
+
 /// Makes `sqlite::NAME` and `postgres::NAME` tests of each `async fn NAME(Backend)` in scope.
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {

@@ -1,7 +1,8 @@
 //! Abuse limits of the real binary with its default settings: sign-in attempts per email
 //! (5 a minute) and per client address (20 a minute), new tickets per person (10 a minute).
 //! Past a limit the answer is a 429 problem with `Retry-After`. The budgets are kept in
-//! memory, alike for both databases, so these run on SQLite.
+//! memory on SQLite (one process) and in PostgreSQL (shared by every process) for the
+//! sign-in budgets; the last test runs two processes on one PostgreSQL.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -133,4 +134,79 @@ async fn new_tickets_are_limited_per_person_and_replays_do_not_count() {
     assert_eq!(response.status(), 201);
     let pool = database.pool().await;
     assert_eq!(count(&pool, "tickets").await, 11);
+}
+
+/// Two server processes on one fresh PostgreSQL database share the sign-in budgets: attempts
+/// made to either count against the one limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_limit_counts_attempts_made_to_two_server_processes_on_one_postgresql() {
+    if !crate::common::postgres_ready().await {
+        return;
+    }
+    let database = Database::fresh(Backend::Postgres).await;
+    create_account(&database, "boss@example.com").await;
+    let first = RealServer::start(&database, 0).await;
+    let second = RealServer::start(&database, 1).await;
+    let client = client();
+    for n in 1..=5 {
+        let server = if n % 2 == 0 { &second } else { &first };
+        let response = attempt(server, &client, "boss@example.com", "wrong password").await;
+        assert_eq!(response.status(), 401, "attempt {n}");
+    }
+    for (name, server) in [("first", &first), ("second", &second)] {
+        let response = attempt(server, &client, "boss@example.com", PASSWORD).await;
+        assert_limited(
+            response,
+            &format!("the right password, to the {name} server"),
+        )
+        .await;
+    }
+    // The per-address budget is shared too: 20 attempts in all, whichever server took them
+    // (the 5 above and 2 refused ones count).
+    for n in 0..13 {
+        let server = if n % 2 == 0 { &first } else { &second };
+        let email = format!("guess{n}@example.com");
+        let response = attempt(server, &client, &email, "wrong password").await;
+        assert_eq!(response.status(), 401, "guess {n}");
+    }
+    let response = attempt(&second, &client, "other@example.com", "wrong password").await;
+    assert_limited(response, "the 21st attempt from 127.0.0.1, to two servers").await;
+}
+
+/// Two server processes on one PostgreSQL share a person's ticket budget: tickets filed on
+/// either count, a refused request's retry is refused again on the other process, and a replay
+/// of a filed ticket is its first answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticket_limit_counts_tickets_filed_on_two_server_processes_on_one_postgresql() {
+    if !crate::common::postgres_ready().await {
+        return;
+    }
+    let database = Database::fresh(Backend::Postgres).await;
+    create_account(&database, "boss@example.com").await;
+    let first = RealServer::start(&database, 0).await;
+    let second = RealServer::start(&database, 1).await;
+    let manager = sign_in(&first, "boss@example.com").await;
+    let post = |server: &RealServer, key: &str| {
+        manager
+            .post(server.url("/api/tickets"))
+            .header("Idempotency-Key", key)
+            .json(&incident(key))
+            .send()
+    };
+    let mut replies = Vec::new();
+    for n in 0..10 {
+        let server = if n % 2 == 0 { &first } else { &second };
+        let response = post(server, &format!("shared-{n}")).await.expect("answer");
+        assert_eq!(response.status(), 201, "ticket {n}");
+        replies.push(response.text().await.expect("a body"));
+    }
+    for (name, server) in [("first", &first), ("second", &second)] {
+        let response = post(server, "shared-10").await.expect("answer");
+        assert_limited(response, &format!("the 11th ticket, on the {name} server")).await;
+    }
+    let replay = post(&second, "shared-0").await.expect("answer");
+    assert_eq!(replay.status(), 201);
+    assert_eq!(replay.text().await.expect("a body"), replies[0]);
+    let pool = database.pool().await;
+    assert_eq!(count(&pool, "tickets").await, 10);
 }

@@ -40,6 +40,8 @@ struct Ids {
     to_lower: [i64; 6],
     to_reopen: [i64; 6],
     to_rate: [i64; 6],
+    /// A file the contact sent with a message on another open ticket of account A.
+    file: i64,
     /// A contact of A whose flags the actors try to change.
     patch_target: i64,
     /// A contact of A the manager removes, and one the others try to remove.
@@ -56,6 +58,8 @@ struct Row {
     method: Method,
     path: PathOf,
     body: Option<BodyOf>,
+    /// Sends a `multipart/form-data` body with one small file instead of JSON.
+    upload: bool,
     expected: [u16; 6],
 }
 
@@ -64,8 +68,20 @@ fn row(method: Method, path: &'static str, expected: [u16; 6]) -> Row {
         method,
         path: Box::new(move |_, _| path.to_owned()),
         body: None,
+        upload: false,
         expected,
     }
+}
+
+const BOUNDARY: &str = "matrix-boundary";
+
+/// A multipart body with one `file` part named after the actor.
+fn file_body(actor: usize) -> Vec<u8> {
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"log-{actor}.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\nlog of {actor}\r\n--{BOUNDARY}--\r\n"
+    )
+    .into_bytes()
 }
 
 fn table() -> Vec<Row> {
@@ -83,6 +99,23 @@ fn table() -> Vec<Row> {
             [200, 200, 200, 200, 200, 200],
         ),
         row(Method::GET, "/api/me", [401, 200, 200, 200, 200, 200]),
+        // A technical contact's own choice; another account's manager sets their own.
+        Row {
+            body: Some(Box::new(|_| json!({"account_tickets": true}))),
+            ..row(
+                Method::PUT,
+                "/api/me/notifications",
+                [401, 403, 200, 200, 200, 403],
+            )
+        },
+        // A stream: its status is checked and it is closed. Everyone signed in gets their own
+        // (another account's manager gets their account's entries); one ticket's stream
+        // follows the ticket's visibility.
+        row(Method::GET, "/api/events", [401, 200, 200, 200, 200, 200]),
+        Row {
+            path: Box::new(|ids, _| format!("/api/events?ticket={}", ids.ticket)),
+            ..row(Method::GET, "", [401, 200, 200, 200, 404, 200])
+        },
         // 200 for everyone: a visitor learns only that they are signed out.
         row(Method::GET, "/api/session", [200, 200, 200, 200, 200, 200]),
         row(Method::GET, "/api/tickets", [401, 200, 200, 200, 200, 200]),
@@ -122,6 +155,17 @@ fn table() -> Vec<Row> {
             )),
             ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
         },
+        // Files: whoever may post a message may upload one; whoever may see the ticket may
+        // download a file sent with a customer's message.
+        Row {
+            path: Box::new(|ids, _| format!("/api/tickets/{}/attachments", ids.ticket)),
+            upload: true,
+            ..row(Method::POST, "", [401, 403, 201, 201, 404, 201])
+        },
+        Row {
+            path: Box::new(|ids, _| format!("/api/attachments/{}", ids.file)),
+            ..row(Method::GET, "", [401, 200, 200, 200, 404, 200])
+        },
         Row {
             path: Box::new(|ids, _| format!("/api/tickets/{}/escalations", ids.ticket)),
             body: Some(Box::new(|_| json!({"reason": "severity_increased"}))),
@@ -147,6 +191,22 @@ fn table() -> Vec<Row> {
             path: Box::new(|ids, actor| format!("/api/tickets/{}/rating", ids.to_rate[actor])),
             body: Some(Box::new(|_| json!({"score": 5}))),
             ..row(Method::POST, "", [401, 403, 201, 201, 404, 403])
+        },
+        // The support console is the engineers' own.
+        row(
+            Method::GET,
+            "/api/console/queue",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/console/report?from=2026-12-01&to=2026-12-31&format=csv",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        Row {
+            path: Box::new(|ids, _| format!("/api/console/tickets/{}/assignee", ids.ticket)),
+            body: Some(Box::new(|_| json!({"engineer_id": null}))),
+            ..row(Method::POST, "", [401, 403, 403, 403, 403, 201])
         },
         row(Method::GET, "/api/contacts", [401, 200, 200, 200, 200, 403]),
         Row {
@@ -317,7 +377,30 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
             assert_eq!(solved.status(), 201, "solve {id}");
         }
     }
+    let file_ticket = ticket(&server, &actors[CONTACT], "with a file").await;
+    let uploaded = actors[CONTACT]
+        .post(server.url(&format!("/api/tickets/{file_ticket}/attachments")))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(file_body(CONTACT))
+        .send()
+        .await
+        .expect("an upload");
+    assert_eq!(uploaded.status(), 201, "upload");
+    let file = uploaded.json::<Value>().await.expect("JSON")["id"]
+        .as_i64()
+        .expect("an id");
+    let sent = actors[CONTACT]
+        .post(server.url(&format!("/api/tickets/{file_ticket}/messages")))
+        .json(&json!({"body": "the log", "attachments": [file]}))
+        .send()
+        .await
+        .expect("a message");
+    assert_eq!(sent.status(), 201, "send the file");
     let ids = Ids {
+        file,
         ticket: ticket(&server, &actors[CONTACT], "open").await,
         to_approve,
         to_reject,
@@ -343,6 +426,14 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
             let mut request = actors[actor].request(row.method.clone(), server.url(&path));
             if let Some(body) = &row.body {
                 request = request.json(&body(actor));
+            }
+            if row.upload {
+                request = request
+                    .header(
+                        "content-type",
+                        format!("multipart/form-data; boundary={BOUNDARY}"),
+                    )
+                    .body(file_body(actor));
             }
             let response = request.send().await.expect("an answer");
             let status = response.status().as_u16();
@@ -395,6 +486,18 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says(backend: 
     assert_eq!(entries_of(&pool, ids.ticket, "customer_message").await, 2);
     assert_eq!(entries_of(&pool, ids.ticket, "public_message").await, 1);
     assert_eq!(entries_of(&pool, ids.ticket, "escalated").await, 2);
+    assert_eq!(
+        entries_of(&pool, ids.ticket, "assigned").await,
+        1,
+        "the engineer's only"
+    );
+    let uploaders: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM attachments WHERE ticket_id = $1 ORDER BY name")
+            .bind(ids.ticket)
+            .fetch_all(&pool)
+            .await
+            .expect("the uploads");
+    assert_eq!(uploaders, ["log-2.txt", "log-3.txt", "log-5.txt"]);
     for actor in [CONTACT, MANAGER] {
         assert_eq!(status_of(&pool, ids.to_approve[actor]).await, "open");
         assert_eq!(status_of(&pool, ids.to_reject[actor]).await, "rejected");

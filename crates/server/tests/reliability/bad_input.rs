@@ -14,6 +14,8 @@ enum Who {
     Anonymous,
     /// The manager of account A, signed in.
     Manager,
+    /// A support engineer, signed in.
+    Engineer,
     /// No session, but this `Cookie` header.
     Cookie(String),
 }
@@ -52,6 +54,12 @@ impl Case {
     fn json(mut self, body: impl Into<Vec<u8>>) -> Case {
         self.content_type = Some(b"application/json".to_vec());
         self.body = Some(body.into());
+        self
+    }
+
+    /// A body sent as it is, with the content type set apart.
+    fn json_free(mut self, body: Vec<u8>) -> Case {
+        self.body = Some(body);
         self
     }
 
@@ -94,6 +102,9 @@ struct Fixture {
     other_ticket: i64,
     other_person: i64,
     other_email: String,
+    /// A file account A sent with a message on its own ticket, and one of the other account.
+    own_file: i64,
+    other_file: i64,
 }
 
 const TICKET_FIELDS: [&str; 9] = [
@@ -685,6 +696,72 @@ fn quote_cases() -> Vec<Case> {
     cases
 }
 
+/// `GET /api/events`: a refusal answers at once as a problem, never as a stream.
+fn event_cases(fixture: &Fixture) -> Vec<Case> {
+    let get = |name: String, path: String, who: Who| Case::new(name, Method::GET, path, who);
+    let mut cases = vec![
+        get(
+            "events, anonymous".into(),
+            "/api/events".into(),
+            Who::Anonymous,
+        )
+        .expect(401, "not-signed-in"),
+        get(
+            "events, a forged session".into(),
+            "/api/events".into(),
+            Who::Cookie(format!("support_session={}", "0".repeat(64))),
+        )
+        .expect(401, "not-signed-in"),
+        get(
+            "events of another account's ticket".into(),
+            format!("/api/events?ticket={}", fixture.other_ticket),
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+        Case::new("POST events", Method::POST, "/api/events", Who::Manager)
+            .json("{}")
+            .expect(405, "method-not-allowed"),
+        Case::new("DELETE events", Method::DELETE, "/api/events", Who::Manager)
+            .expect(405, "method-not-allowed"),
+    ];
+    for ticket in ["abc", "1.5", "99999999999999999999", "1%20OR%201=1"] {
+        cases.push(
+            get(
+                format!("events of ticket {ticket:?}"),
+                format!("/api/events?ticket={ticket}"),
+                Who::Manager,
+            )
+            .expect(422, "validation"),
+        );
+    }
+    for last in [
+        &b"42"[..],
+        b"",
+        b"a-b",
+        b"-1-2",
+        b"1-2-3",
+        b"1 - 2",
+        b"99999999999999999999-1",
+        b"1-9223372036854775808",
+        b"1-2' OR '1'='1",
+        b"\xff\xfe-1",
+    ] {
+        cases.push(
+            get(
+                format!(
+                    "events after Last-Event-ID {:?}",
+                    String::from_utf8_lossy(last)
+                ),
+                "/api/events".into(),
+                Who::Manager,
+            )
+            .header("last-event-id", last)
+            .expect(400, "malformed-request"),
+        );
+    }
+    cases
+}
+
 fn path_cases(fixture: &Fixture) -> Vec<Case> {
     let mut cases = Vec::new();
     let other = fixture.other_ticket;
@@ -858,6 +935,22 @@ fn path_cases(fixture: &Fixture) -> Vec<Case> {
         (
             "an account id",
             json!({"email": "x@example.com", "account_id": 2}),
+        ),
+        (
+            "an unknown language",
+            json!({"email": "x@example.com", "language": "fr"}),
+        ),
+        (
+            "a language in capitals",
+            json!({"email": "x@example.com", "language": "JA"}),
+        ),
+        (
+            "a language as a number",
+            json!({"email": "x@example.com", "language": 1}),
+        ),
+        (
+            "a language with a line break",
+            json!({"email": "x@example.com", "language": "ja\r\nBcc: x@example.org"}),
         ),
     ] {
         cases.push(add(label, body.to_string()).expect(422, "validation"));
@@ -1277,16 +1370,519 @@ fn life_cases(fixture: &Fixture) -> Vec<Case> {
     cases
 }
 
+const BOUNDARY: &str = "hostile-boundary";
+const MULTIPART: &[u8] = b"multipart/form-data; boundary=hostile-boundary";
+
+/// A multipart body of `parts`: each a `Content-Disposition`'s parameters, its other header
+/// lines and its bytes.
+fn parts(parts: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (disposition, headers, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; {disposition}\r\n{headers}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn one_file(name: &str, bytes: &[u8]) -> Vec<u8> {
+    parts(&[(
+        &format!("name=\"file\"; filename=\"{name}\""),
+        "Content-Type: text/plain\r\n",
+        bytes,
+    )])
+}
+
+/// The shipped policy's largest file.
+const LARGEST: usize = 20 * 1024 * 1024;
+
+fn attachment_cases(fixture: &Fixture) -> Vec<Case> {
+    let at = |id: i64| format!("/api/tickets/{id}/attachments");
+    let upload = |name: &str, id: i64, body: Vec<u8>| {
+        Case::new(name.to_owned(), Method::POST, at(id), Who::Manager)
+            .content_type(MULTIPART)
+            .json_free(body)
+    };
+    let own = fixture.own_ticket;
+    let file = |name: &str| one_file(name, b"a log line");
+    let traversal = "../../etc/passwd";
+    let lying = parts(&[(
+        "name=\"file\"; filename=\"small.txt\"",
+        "Content-Length: 3\r\nContent-Type: text/plain\r\n",
+        &vec![b'y'; LARGEST + 1],
+    )]);
+    let mut cases = vec![
+        upload("an empty file", own, one_file("empty.txt", b"")).invalid("file", "required"),
+        upload("a body with no part", own, parts(&[])).invalid("file", "required"),
+        upload(
+            "two files",
+            own,
+            parts(&[
+                ("name=\"file\"; filename=\"a.txt\"", "", b"a"),
+                ("name=\"file\"; filename=\"b.txt\"", "", b"b"),
+            ]),
+        )
+        .invalid("file", "not_allowed"),
+        upload(
+            "a file and another part",
+            own,
+            parts(&[
+                ("name=\"file\"; filename=\"a.txt\"", "", b"a"),
+                ("name=\"note\"", "", b"hello"),
+            ]),
+        )
+        .invalid("note", "not_allowed"),
+        upload(
+            "a part that is not `file`",
+            own,
+            parts(&[("name=\"upload\"; filename=\"a.txt\"", "", b"a")]),
+        )
+        .invalid("upload", "not_allowed"),
+        upload(
+            "a part whose type is no media type",
+            own,
+            parts(&[(
+                "name=\"file\"; filename=\"a.txt\"",
+                "Content-Type: text\r\n",
+                b"a",
+            )]),
+        )
+        .invalid("file", "invalid"),
+        upload(
+            "a name with a control character",
+            own,
+            file("bell\u{7}.txt"),
+        )
+        .expect(400, "malformed-request"),
+        upload("a multipart body cut short", own, {
+            let mut body = file("cut.txt");
+            body.truncate(body.len() - 10);
+            body
+        })
+        .expect(400, "malformed-request"),
+        upload(
+            "a body of only a boundary line",
+            own,
+            b"--hostile-boundary\r\n".to_vec(),
+        )
+        .expect(400, "malformed-request"),
+        upload(
+            "a file of the limit and one byte",
+            own,
+            one_file("big.bin", &vec![b'x'; LARGEST + 1]),
+        )
+        .expect(413, "file-too-large"),
+        upload(
+            "a part that says 3 bytes and holds more than the limit",
+            own,
+            lying,
+        )
+        .expect(413, "file-too-large"),
+        upload(
+            "a body far over the limit",
+            own,
+            one_file("huge.bin", &vec![b'x'; LARGEST + 100 * 1024]),
+        )
+        .expect(413, "file-too-large"),
+        upload(
+            "a ../ name to another account's ticket",
+            fixture.other_ticket,
+            file(traversal),
+        )
+        .expect(404, "not-found"),
+        upload(
+            "a ../ name to a closed ticket",
+            fixture.closed,
+            file(traversal),
+        )
+        .expect(409, "ticket-takes-no-messages"),
+        upload("a file to a pending ticket", fixture.pending, file("a.txt"))
+            .expect(409, "ticket-takes-no-messages"),
+        upload(
+            "a file to a rejected ticket",
+            fixture.rejected,
+            file("a.txt"),
+        )
+        .expect(409, "ticket-takes-no-messages"),
+        upload("a file to a solved ticket", fixture.solved, file("a.txt"))
+            .expect(409, "ticket-takes-no-messages"),
+        upload("a file to no ticket", 999_999, file("a.txt")).expect(404, "not-found"),
+        upload("a file with a bad idempotency key", own, file("a.txt"))
+            .header("idempotency-key", "two words")
+            .invalid("Idempotency-Key", "invalid"),
+        upload(
+            "a file with an idempotency key too long",
+            own,
+            file("a.txt"),
+        )
+        .header("idempotency-key", "k".repeat(256))
+        .invalid("Idempotency-Key", "too_long"),
+        Case::new("a file as JSON", Method::POST, at(own), Who::Manager)
+            .json(r#"{"file":"a"}"#)
+            .expect(415, "unsupported-media-type"),
+        Case::new(
+            "multipart without a boundary",
+            Method::POST,
+            at(own),
+            Who::Manager,
+        )
+        .content_type(b"multipart/form-data")
+        .json_free(file("a.txt"))
+        .expect(415, "unsupported-media-type"),
+        Case::new(
+            "a file without a session",
+            Method::POST,
+            at(own),
+            Who::Anonymous,
+        )
+        .content_type(MULTIPART)
+        .json_free(file("a.txt"))
+        .expect(401, "not-signed-in"),
+        Case::new(
+            "another account's file",
+            Method::GET,
+            format!("/api/attachments/{}", fixture.other_file),
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+        Case::new(
+            "no such file",
+            Method::GET,
+            "/api/attachments/999999",
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+        Case::new(
+            "a file id that is no number",
+            Method::GET,
+            "/api/attachments/x",
+            Who::Manager,
+        )
+        .expect(404, "not-found"),
+        Case::new(
+            "a file without a session",
+            Method::GET,
+            format!("/api/attachments/{}", fixture.own_file),
+            Who::Anonymous,
+        )
+        .expect(401, "not-signed-in"),
+    ];
+    let message = |name: &str, id: i64, body: Value| {
+        Case::new(
+            name.to_owned(),
+            Method::POST,
+            format!("/api/tickets/{id}/messages"),
+            Who::Manager,
+        )
+        .json(body.to_string())
+    };
+    let eleven: Vec<i64> = (1..=11).collect();
+    cases.extend([
+        message(
+            "a message with 11 files",
+            own,
+            json!({"body": "x", "attachments": eleven}),
+        )
+        .invalid("attachments", "too_long"),
+        message(
+            "a message with another account's file",
+            own,
+            json!({"body": "x", "attachments": [fixture.other_file]}),
+        )
+        .invalid("attachments", "invalid"),
+        message(
+            "a message with a file sent already",
+            own,
+            json!({"body": "x", "attachments": [fixture.own_file]}),
+        )
+        .invalid("attachments", "invalid"),
+        message(
+            "a message with one file twice",
+            own,
+            json!({"body": "x", "attachments": [fixture.own_file, fixture.own_file]}),
+        )
+        .invalid("attachments", "invalid"),
+        message(
+            "a message with no such file",
+            own,
+            json!({"body": "x", "attachments": [999_999]}),
+        )
+        .invalid("attachments", "invalid"),
+        message(
+            "attachments as a string",
+            own,
+            json!({"body": "x", "attachments": "1"}),
+        )
+        .expect(422, "validation"),
+        message(
+            "attachments of strings",
+            own,
+            json!({"body": "x", "attachments": ["1"]}),
+        )
+        .expect(422, "validation"),
+        message(
+            "a message with a file on a closed ticket",
+            fixture.closed,
+            json!({"body": "x", "attachments": [fixture.own_file]}),
+        )
+        .expect(409, "ticket-takes-no-messages"),
+    ]);
+    cases
+}
+
+/// `PUT /api/me/notifications`: bodies that are not the one boolean, and the callers who have
+/// no such choice.
+fn notification_cases() -> Vec<Case> {
+    let put = |name: &str, body: &str| {
+        Case::new(
+            name.to_owned(),
+            Method::PUT,
+            "/api/me/notifications",
+            Who::Manager,
+        )
+        .json(body.to_owned())
+    };
+    vec![
+        put("notifications: not JSON", "{").expect(400, "malformed-request"),
+        put("notifications: no member", "{}").expect(422, "validation"),
+        put("notifications: null", r#"{"account_tickets":null}"#).expect(422, "validation"),
+        put("notifications: a string", r#"{"account_tickets":"true"}"#).expect(422, "validation"),
+        put("notifications: a number", r#"{"account_tickets":1}"#).expect(422, "validation"),
+        put(
+            "notifications: an unknown member",
+            r#"{"account_tickets":true,"engineers":true}"#,
+        )
+        .expect(422, "validation"),
+        put("notifications: an array", "[true]").expect(422, "validation"),
+        put(
+            "notifications: over 64 KiB",
+            &format!(r#"{{"account_tickets":true,"x":"{}"}}"#, "a".repeat(70_000)),
+        )
+        .expect(413, "body-too-large"),
+        Case::new(
+            "notifications as a form",
+            Method::PUT,
+            "/api/me/notifications",
+            Who::Manager,
+        )
+        .content_type(b"application/x-www-form-urlencoded")
+        .json_free(b"account_tickets=true".to_vec())
+        .expect(415, "unsupported-media-type"),
+        Case::new(
+            "notifications without a session",
+            Method::PUT,
+            "/api/me/notifications",
+            Who::Anonymous,
+        )
+        .json(r#"{"account_tickets":true}"#)
+        .expect(401, "not-signed-in"),
+        Case::new(
+            "notifications of an engineer",
+            Method::PUT,
+            "/api/me/notifications",
+            Who::Engineer,
+        )
+        .json(r#"{"account_tickets":true}"#)
+        .expect(403, "forbidden"),
+        Case::new(
+            "notifications read with POST",
+            Method::POST,
+            "/api/me/notifications",
+            Who::Manager,
+        )
+        .json(r#"{"account_tickets":true}"#)
+        .expect(405, "method-not-allowed"),
+    ]
+}
+
+/// The support console: bad filters, cursors, limits, instants and days (from an engineer),
+/// bad assignments, and customers and visitors, who may not use it at all.
+fn console_cases(fixture: &Fixture) -> Vec<Case> {
+    let queue = |name: &str, query: &str| {
+        Case::new(
+            format!("queue {name}"),
+            Method::GET,
+            format!("/api/console/queue?{query}"),
+            Who::Engineer,
+        )
+    };
+    let long_cursor = "ab".repeat(100);
+    let sql_cursor = hex_of("q1.0.0.1 OR 1=1");
+    let wrong_flag = hex_of("q1.2.0.1");
+    let no_id = hex_of("q1.0.5.0");
+    let extra_part = hex_of("q1.0.5.1.2");
+    let mut cases = vec![
+        queue("limit 0", "limit=0").invalid("limit", "invalid"),
+        queue("limit 101", "limit=101").invalid("limit", "invalid"),
+        queue("limit -1", "limit=-1").invalid("limit", "invalid"),
+        queue("limit as a word", "limit=ten").invalid("limit", "invalid"),
+        queue("limit huge", "limit=99999999999999999999").invalid("limit", "invalid"),
+        queue("empty cursor", "cursor=").invalid("cursor", "invalid"),
+        queue("cursor not hex", "cursor=zz").invalid("cursor", "invalid"),
+        queue("cursor of plain text", "cursor=q1.0.0.1").invalid("cursor", "invalid"),
+        queue("cursor too long", &format!("cursor={long_cursor}")).invalid("cursor", "invalid"),
+        queue("cursor with SQL", &format!("cursor={sql_cursor}")).invalid("cursor", "invalid"),
+        queue("cursor of flag 2", &format!("cursor={wrong_flag}")).invalid("cursor", "invalid"),
+        queue("cursor of id 0", &format!("cursor={no_id}")).invalid("cursor", "invalid"),
+        queue("cursor of four parts", &format!("cursor={extra_part}")).invalid("cursor", "invalid"),
+        queue("cursor injection", "cursor=%27%20OR%201=1%20--").invalid("cursor", "invalid"),
+        queue("level 4", "level=4").invalid("level", "unknown_value"),
+        queue("level 0", "level=0").invalid("level", "unknown_value"),
+        queue("level as a word", "level=gold").invalid("level", "unknown_value"),
+        queue("severity in capitals", "severity=URGENT").invalid("severity", "unknown_value"),
+        queue("severity unknown", "severity=critical").invalid("severity", "unknown_value"),
+        queue("type unknown", "type=bug").invalid("type", "unknown_value"),
+        queue("status solved", "status=solved").invalid("status", "unknown_value"),
+        queue("status pending", "status=pending_approval").invalid("status", "unknown_value"),
+        queue("status empty", "status=").invalid("status", "unknown_value"),
+        queue("account 0", "account=0").invalid("account", "invalid"),
+        queue("account negative", "account=-3").invalid("account", "invalid"),
+        queue("account as a word", "account=acme").invalid("account", "invalid"),
+        queue("assigned to someone", "assigned=bob").invalid("assigned", "unknown_value"),
+        queue("at as a word", "at=yesterday").invalid("at", "invalid"),
+        queue("at month 13", "at=2026-13-01T00:00:00Z").invalid("at", "invalid"),
+        queue("at without zone", "at=2026-01-01T00:00:00").invalid("at", "invalid"),
+        queue("at in year 10000", "at=10000-01-01T00:00:00Z").invalid("at", "invalid"),
+        queue("an unknown parameter", "sort=id").invalid("sort", "invalid"),
+        queue(
+            "an unknown parameter with SQL",
+            "order=id%3B%20DROP%20TABLE%20tickets",
+        )
+        .invalid("order", "invalid"),
+        Case::new(
+            "queue by a customer",
+            Method::GET,
+            "/api/console/queue",
+            Who::Manager,
+        )
+        .expect(403, "forbidden"),
+        Case::new(
+            "queue by a visitor",
+            Method::GET,
+            "/api/console/queue",
+            Who::Anonymous,
+        )
+        .expect(401, "not-signed-in"),
+    ];
+    let report = |name: &str, query: &str| {
+        Case::new(
+            format!("report {name}"),
+            Method::GET,
+            format!("/api/console/report?{query}"),
+            Who::Engineer,
+        )
+    };
+    cases.extend([
+        report("without days", "").invalid("from", "required"),
+        report("without to", "from=2026-12-01").invalid("to", "required"),
+        report("without from", "to=2026-12-01").invalid("from", "required"),
+        report("from after to", "from=2026-12-31&to=2026-12-01").invalid("to", "invalid"),
+        report("over a year", "from=2025-01-01&to=2026-12-31").invalid("to", "too_long"),
+        report("a huge range", "from=0001-01-01&to=9999-12-31").invalid("to", "too_long"),
+        report("February 30", "from=2026-02-30&to=2026-03-01").invalid("from", "invalid"),
+        report("a short year", "from=26-12-01&to=2026-12-01").invalid("from", "invalid"),
+        report("an instant", "from=2026-12-01T00:00:00Z&to=2026-12-02").invalid("from", "invalid"),
+        report("day without zero", "from=2026-12-1&to=2026-12-02").invalid("from", "invalid"),
+        report("injection", "from=%27%20OR%201=1%20--&to=2026-12-02").invalid("from", "invalid"),
+        report(
+            "a format of pdf",
+            "from=2026-12-01&to=2026-12-02&format=pdf",
+        )
+        .invalid("format", "unknown_value"),
+        report(
+            "an unknown parameter",
+            "from=2026-12-01&to=2026-12-02&level=1",
+        )
+        .invalid("level", "invalid"),
+        Case::new(
+            "report by a customer",
+            Method::GET,
+            "/api/console/report?from=2026-12-01&to=2026-12-02",
+            Who::Manager,
+        )
+        .expect(403, "forbidden"),
+    ]);
+    let assign = |name: &str, id: i64, body: &str| {
+        Case::new(
+            format!("assignment {name}"),
+            Method::POST,
+            format!("/api/console/tickets/{id}/assignee"),
+            Who::Engineer,
+        )
+        .json(body.to_owned())
+    };
+    let own = fixture.own_ticket;
+    cases.extend([
+        assign("to no engineer", own, r#"{"engineer_id":999999}"#)
+            .invalid("engineer_id", "invalid"),
+        assign(
+            "to a customer",
+            own,
+            &format!(r#"{{"engineer_id":{}}}"#, fixture.own_person),
+        )
+        .invalid("engineer_id", "invalid"),
+        assign("to a string", own, r#"{"engineer_id":"1"}"#).expect(422, "validation"),
+        assign("with another member", own, r#"{"engineer_id":null,"by":1}"#)
+            .expect(422, "validation"),
+        assign("as an array", own, "[1]").expect(422, "validation"),
+        assign("truncated", own, r#"{"engineer_id":"#).expect(400, "malformed-request"),
+        assign(
+            "of a solved ticket",
+            fixture.solved,
+            r#"{"engineer_id":null}"#,
+        )
+        .expect(409, "ticket-status-conflict"),
+        assign(
+            "of a pending ticket",
+            fixture.pending,
+            r#"{"engineer_id":null}"#,
+        )
+        .expect(409, "ticket-status-conflict"),
+        assign("of no ticket", 999_999, r#"{"engineer_id":null}"#).expect(404, "not-found"),
+        Case::new(
+            "assignment as a form",
+            Method::POST,
+            format!("/api/console/tickets/{own}/assignee"),
+            Who::Engineer,
+        )
+        .content_type(b"application/x-www-form-urlencoded")
+        .json_free(b"engineer_id=1".to_vec())
+        .expect(415, "unsupported-media-type"),
+        Case::new(
+            "assignment by a customer",
+            Method::POST,
+            format!("/api/console/tickets/{own}/assignee"),
+            Who::Manager,
+        )
+        .json(r#"{"engineer_id":null}"#)
+        .expect(403, "forbidden"),
+    ]);
+    cases
+}
+
+fn hex_of(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What must not change: every row of every table, as text.
 async fn snapshot(pool: &AnyPool) -> Vec<String> {
     let mut rows = Vec::new();
     for sql in [
         "SELECT id, name, level, tsm, country FROM accounts ORDER BY id",
-        "SELECT id, account_id, email, name, is_contact, can_manage_contacts, password_hash FROM people ORDER BY id",
+        "SELECT id, account_id, email, name, is_contact, can_manage_contacts, password_hash, language, account_ticket_mail FROM people ORDER BY id",
+        "SELECT ticket_id, deadline, due, warned_at FROM deadline_warnings ORDER BY ticket_id, deadline, due",
         "SELECT token_hash, person_id, expires_at FROM sessions ORDER BY token_hash",
-        "SELECT id, status, severity, subject, description, details, first_response_due, decided_at, rejection_reason, solved_at FROM tickets ORDER BY id",
+        "SELECT id, status, severity, subject, description, details, first_response_due, decided_at, rejection_reason, solved_at, assignee_id, queue_paused, queue_due FROM tickets ORDER BY id",
         "SELECT person_id, idempotency_key, ticket_id FROM idempotency_keys ORDER BY person_id, idempotency_key",
         "SELECT id, ticket_id, at, author_id, kind, body, data FROM ticket_entries ORDER BY id",
+        "SELECT id, recipient_address, recipient_name, language, subject, body_text FROM outbox ORDER BY id",
+        "SELECT id, ticket_id, uploader_id, name, size, content_type, created_at, entry_id FROM attachments ORDER BY id",
     ] {
         for row in sqlx::query(sql).fetch_all(pool).await.expect("a snapshot") {
             let columns: Vec<String> = (0..row.len())
@@ -1303,10 +1899,16 @@ async fn snapshot(pool: &AnyPool) -> Vec<String> {
     rows
 }
 
-async fn send(server: &RealServer, manager: &Client, case: &Case) -> Result<(), String> {
+async fn send(
+    server: &RealServer,
+    manager: &Client,
+    engineer: &Client,
+    case: &Case,
+) -> Result<(), String> {
     let plain = Client::new();
     let client = match case.who {
         Who::Manager => manager,
+        Who::Engineer => engineer,
         Who::Anonymous | Who::Cookie(_) => &plain,
     };
     let mut request = client.request(case.method.clone(), server.url(&case.path));
@@ -1419,6 +2021,31 @@ async fn fixture(server: &RealServer, manager: &Client, other: &Client) -> Fixtu
         "type": "question", "subject": "How?", "description": "How does it work?"
     }))
     .await;
+    let mut files = Vec::new();
+    for (client, ticket) in [(manager, ids[0].0), (other, ids[1].0)] {
+        let stored: Value = client
+            .post(server.url(&format!("/api/tickets/{ticket}/attachments")))
+            .header(
+                "content-type",
+                std::str::from_utf8(MULTIPART).expect("ASCII"),
+            )
+            .body(one_file("fixture.log", b"the fixture's log"))
+            .send()
+            .await
+            .expect("an upload")
+            .json()
+            .await
+            .expect("its JSON");
+        let file = id_of(&stored, "/id");
+        let sent = client
+            .post(server.url(&format!("/api/tickets/{ticket}/messages")))
+            .json(&json!({"body": "the log", "attachments": [file]}))
+            .send()
+            .await
+            .expect("a message");
+        assert_eq!(sent.status(), 201, "send the fixture's file");
+        files.push(file);
+    }
     Fixture {
         pending,
         rejected,
@@ -1430,6 +2057,8 @@ async fn fixture(server: &RealServer, manager: &Client, other: &Client) -> Fixtu
         other_ticket: ids[1].0,
         other_person: ids[1].1,
         other_email: "boss-b@example.com".to_owned(),
+        own_file: files[0],
+        other_file: files[1],
     }
 }
 
@@ -1451,6 +2080,20 @@ async fn hostile_requests_get_their_documented_problem_and_change_nothing(backen
     let manager = sign_in(&server, "boss-a@example.com").await;
     let other = sign_in(&server, "boss-b@example.com").await;
     let fixture = fixture(&server, &manager, &other).await;
+    let staff = crate::real_server::admin(
+        &database,
+        &[
+            "create-staff",
+            "--email",
+            "eng@vendor.example",
+            "--name",
+            "Eve Engineer",
+        ],
+        &format!("{}\n", crate::real_server::PASSWORD),
+    )
+    .await;
+    assert!(staff.status.success(), "create-staff");
+    let engineer = sign_in(&server, "eng@vendor.example").await;
     let pool = database.pool().await;
     // Statuses a contact's own tickets cannot reach through the API at once.
     for (sql, id) in [
@@ -1484,13 +2127,17 @@ async fn hostile_requests_get_their_documented_problem_and_change_nothing(backen
         .chain(path_cases(&fixture))
         .chain(session_cases())
         .chain(life_cases(&fixture))
+        .chain(attachment_cases(&fixture))
+        .chain(event_cases(&fixture))
+        .chain(console_cases(&fixture))
+        .chain(notification_cases())
         .collect();
     assert!(cases.len() >= 200, "{} cases", cases.len());
 
     let before = snapshot(&pool).await;
     let mut failures = Vec::new();
     for case in &cases {
-        if let Err(failure) = send(&server, &manager, case).await {
+        if let Err(failure) = send(&server, &manager, &engineer, case).await {
             failures.push(format!("{}: {failure}", case.name));
         }
     }

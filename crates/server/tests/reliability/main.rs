@@ -14,5 +14,7 @@ mod abuse;
 mod authorization;
 mod bad_input;
 mod crash;
+mod events;
+mod mail;
 mod real_server;
 mod retries;

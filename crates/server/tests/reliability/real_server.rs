@@ -73,6 +73,10 @@ fn binary() -> Command {
         "SUPPORT_SIGN_IN_PER_EMAIL",
         "SUPPORT_SIGN_IN_PER_IP",
         "SUPPORT_TICKETS_PER_PERSON",
+        "SMTP_URL",
+        "MAIL_FROM",
+        "SMTP_TIMEOUT",
+        "PUBLIC_URL",
     ] {
         command.env_remove(variable);
     }
