@@ -4,43 +4,29 @@ use leptos::prelude::*;
 
 use crate::components::field::focus;
 use crate::i18n::{Lang, provide_i18n, t, use_i18n};
-use crate::pages;
-use crate::router::{self, NavLink, Route, use_location};
+use crate::router::{self, Bundle, NavLink, Route, use_location};
 use crate::session::use_session;
 use crate::{clock, policy, prefs, session};
 
+/// The frame of an app's pages: the header, and the page `page` gives for the address.
+/// `bundle` is the app: a link to a page of the other app loads that app.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn Frame(bundle: Bundle, page: fn(Option<Route>) -> AnyView) -> impl IntoView {
     provide_i18n();
     clock::provide_clock();
     prefs::provide_prefs();
     session::provide_session();
     policy::provide_policy();
-    let location = router::provide_location();
-    // A new page only when the path names another page.
-    let route = Memo::new(move |_| Route::parse(&location.path()));
+    let location = router::provide_location(bundle);
+    // A new page only when the address names another page: a page follows its own query.
+    let page_route = Memo::new(move |_| location.route().map(|route| route.page()));
     view! {
         <a class="skip-link" href="#main">{t("Skip to content", "本文へ移動")}</a>
         <Header/>
         <AnnounceNavigation/>
         <main id="main" class="page" tabindex="-1">
-            {move || page(route.get())}
+            {move || page(page_route.get())}
         </main>
-    }
-}
-
-fn page(route: Route) -> AnyView {
-    match route {
-        Route::Overview => view! { <pages::overview::Overview/> }.into_any(),
-        Route::Options => view! { <pages::options::Options/> }.into_any(),
-        Route::Availability => view! { <pages::availability::Availability/> }.into_any(),
-        Route::Response => view! { <pages::response::Response/> }.into_any(),
-        Route::SignIn => view! { <pages::signin::SignIn/> }.into_any(),
-        Route::NewTicket => view! { <pages::new_ticket::NewTicket/> }.into_any(),
-        Route::Tickets => view! { <pages::tickets::Tickets/> }.into_any(),
-        Route::Ticket(id) => view! { <pages::ticket::Ticket id=id/> }.into_any(),
-        Route::Contacts => view! { <pages::contacts::Contacts/> }.into_any(),
-        Route::NotFound => view! { <pages::not_found::NotFound/> }.into_any(),
     }
 }
 
@@ -50,19 +36,19 @@ fn Header() -> impl IntoView {
     let session = use_session();
     view! {
         <header class="site-header">
-            <NavLink href="/" exact=true class="brand">
+            <NavLink to=Route::Overview class="brand">
                 {t("Support", "サポート")}
             </NavLink>
             <nav aria-label=t("Main", "メイン")>
                 <ul>
-                    <li><NavLink href="/options">{t("Options", "サポート窓口")}</NavLink></li>
-                    <li><NavLink href="/availability">{t("Availability", "対応状況")}</NavLink></li>
-                    <li><NavLink href="/response">{t("Response time", "回答期限")}</NavLink></li>
-                    <li><NavLink href="/tickets/new">{t("New ticket", "チケット作成")}</NavLink></li>
-                    <li><NavLink href="/tickets" exact=true>{t("My tickets", "マイチケット")}</NavLink></li>
-                    <li><NavLink href="/contacts">{t("Contacts", "技術担当者")}</NavLink></li>
+                    <li><NavLink to=Route::Options>{t("Options", "サポート窓口")}</NavLink></li>
+                    <li><NavLink to=Route::Availability>{t("Availability", "対応状況")}</NavLink></li>
+                    <li><NavLink to=Route::Response>{t("Response time", "回答期限")}</NavLink></li>
+                    <li><NavLink to=Route::NewTicket>{t("New ticket", "チケット作成")}</NavLink></li>
+                    <li><NavLink to=Route::TICKETS>{t("My tickets", "マイチケット")}</NavLink></li>
+                    <li><NavLink to=Route::Contacts>{t("Contacts", "技術担当者")}</NavLink></li>
                     <li>
-                        <NavLink href="/signin">
+                        <NavLink to=Route::SignIn>
                             {move || match session.signed_in() {
                                 Some(me) => me.person.name,
                                 None => i.t("Sign in", "サインイン").to_owned(),

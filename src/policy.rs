@@ -23,8 +23,8 @@ impl PolicyState {
 }
 
 pub fn provide_policy() {
-    provide_context(PolicyState(Fetched::new(|| async {
-        api::policy().await.map(Arc::new)
+    provide_context(PolicyState(Fetched::new(|abort| async {
+        api::policy(abort).await.map(Arc::new)
     })));
 }
 

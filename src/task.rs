@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use web_sys::{AbortController, AbortSignal};
 
 type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
 /// How a [`Call`] sends its input.
@@ -42,10 +43,42 @@ impl Latest {
     }
 }
 
+/// The abort controller of a [`Fetched`]'s request in flight. A request nobody will read is
+/// cancelled: the one a newer request replaces, and the one in flight when the page that made
+/// it goes away (the owner's cleanup).
+#[derive(Clone, Copy)]
+struct InFlight(StoredValue<Option<AbortController>, LocalStorage>);
+
+impl InFlight {
+    fn new() -> Self {
+        let this = InFlight(StoredValue::new_local(None));
+        on_cleanup(move || this.abort());
+        this
+    }
+
+    fn abort(self) {
+        if let Some(Some(controller)) = self.0.try_get_value() {
+            controller.abort();
+        }
+    }
+
+    /// Aborts the request in flight and gives the signal of the next one (none in a browser
+    /// without `AbortController`: the request then simply runs to its end).
+    fn next(self) -> Option<AbortSignal> {
+        self.abort();
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        self.0.try_set_value(controller);
+        signal
+    }
+}
+
 /// A value read from the server: `None` until the first answer; afterwards the latest
-/// answer (the previous one stays shown while a newer one is on its way).
+/// answer (the previous one stays while a newer one is on its way, and
+/// [`Fetched::loading`] says that one is).
 pub struct Fetched<T: Send + Sync + 'static> {
     value: RwSignal<Option<T>>,
+    loading: RwSignal<bool>,
     again: RwSignal<u32>,
 }
 
@@ -59,24 +92,34 @@ impl<T: Send + Sync + 'static> Copy for Fetched<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Fetched<T> {
     /// Starts `fetch` now, and again whenever a signal read while *calling* `fetch` (not
-    /// while awaiting its future) changes. An answer that arrives after a newer request was
-    /// started is dropped.
-    pub fn new<Fut: Future<Output = T> + 'static>(fetch: impl Fn() -> Fut + 'static) -> Self {
+    /// while awaiting its future) changes. `fetch` gets the abort signal to send its request
+    /// with. An answer that arrives after a newer request was started is dropped.
+    pub fn new<Fut: Future<Output = T> + 'static>(
+        fetch: impl Fn(Option<AbortSignal>) -> Fut + 'static,
+    ) -> Self {
         let value = RwSignal::new(None);
+        let loading = RwSignal::new(true);
         let again = RwSignal::new(0);
         let latest = Latest::new();
+        let in_flight = InFlight::new();
         let start: Rc<dyn Fn()> = Rc::new(move || {
-            let future: Boxed<T> = Box::pin(fetch());
+            let future: Boxed<T> = Box::pin(fetch(in_flight.next()));
             let this = latest.start();
+            loading.set(true);
             spawn_local(async move {
                 let answer = future.await;
                 if latest.is(this) {
                     let _ = value.try_set(Some(answer));
+                    let _ = loading.try_set(false);
                 }
             });
         });
         run_tracked(again, start);
-        Self { value, again }
+        Self {
+            value,
+            loading,
+            again,
+        }
     }
 
     /// The latest answer, tracked.
@@ -84,9 +127,32 @@ impl<T: Clone + Send + Sync + 'static> Fetched<T> {
         self.value.get()
     }
 
-    /// Reads it again (the current answer stays until the new one arrives).
+    /// Reads the latest answer in place, tracked.
+    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
+        self.value.with(f)
+    }
+
+    /// Whether a request is on its way (the first one, or a re-read), tracked.
+    pub fn loading(&self) -> bool {
+        self.loading.get()
+    }
+
+    /// Reads it again (the current answer stays until the new one arrives). It counts as
+    /// loading from this very moment, so that a view drawn before the request starts already
+    /// knows an answer is coming.
     pub fn refetch(&self) {
+        self.loading.set(true);
         self.again.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, E: Clone + Send + Sync + 'static> Fetched<Result<T, E>> {
+    /// The latest answer if it was a success, read in place, tracked.
+    pub fn with_ok<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.value.with(|value| match value {
+            Some(Ok(value)) => Some(f(value)),
+            _ => None,
+        })
     }
 }
 
@@ -97,6 +163,21 @@ fn run_tracked(again: RwSignal<u32>, start: Rc<dyn Fn()>) {
         again.track();
         start();
     });
+}
+
+/// The current version of one row of a keyed list: `find` looks the row up (by its key) in
+/// the list's latest answer. A refetch keeps the row's view and its half-typed inputs; only
+/// the figures that changed follow. While the row is missing (it is leaving the list), it
+/// keeps its last version.
+pub fn live_row<T: Clone + PartialEq + Send + Sync + 'static>(
+    first: T,
+    find: impl Fn() -> Option<T> + Send + Sync + 'static,
+) -> Memo<T> {
+    Memo::new(move |previous: Option<&T>| {
+        find()
+            .or_else(|| previous.cloned())
+            .unwrap_or_else(|| first.clone())
+    })
 }
 
 /// Something sent to the server when the user acts: whether a request is on its way, and
@@ -158,5 +239,17 @@ impl<I: 'static, O: Clone + Send + Sync + 'static> Call<I, O> {
     /// The answer to the latest dispatch, tracked (`None` before the first one).
     pub fn value(&self) -> ReadSignal<Option<O>> {
         self.value.read_only()
+    }
+
+    /// Reads `fetched` again after every answer to this call, a failure too (a refused
+    /// change may still mean the shown value is out of date). One effect per call, so that
+    /// each call's answers are followed whatever the others did.
+    pub fn refetches<T: Clone + Send + Sync + 'static>(&self, fetched: Fetched<T>) {
+        let value = self.value;
+        Effect::new(move |_| {
+            if value.with(Option::is_some) {
+                fetched.refetch();
+            }
+        });
     }
 }

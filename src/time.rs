@@ -1,6 +1,8 @@
 //! Dates and times for people: formatted by the browser's `Intl.DateTimeFormat` in the
 //! visitor's language and time zone, so the app ships no time-zone database for display.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -14,23 +16,93 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     object
 }
 
-fn format_with(ms: f64, zone: &str, lang: Lang, pairs: &[(&str, &str)]) -> String {
-    let mut pairs = pairs.to_vec();
-    pairs.push(("timeZone", zone));
-    let locales = Array::of1(&JsValue::from_str(locale(lang)));
-    let format = Intl::DateTimeFormat::new(&locales, &options(&pairs));
+/// What a formatter writes: the options of its `Intl.DateTimeFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// "Tue, Nov 24, 14:05 GMT".
+    DateTime,
+    /// "Tue 24".
+    WeekdayDay,
+    /// "14:05:09", in 24 hours.
+    Clock,
+}
+
+impl Style {
+    fn options(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Style::DateTime => &[
+                ("weekday", "short"),
+                ("month", "short"),
+                ("day", "numeric"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("hourCycle", "h23"),
+                ("timeZoneName", "short"),
+            ],
+            Style::WeekdayDay => &[("weekday", "short"), ("day", "numeric")],
+            Style::Clock => &[
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("second", "2-digit"),
+                ("hourCycle", "h23"),
+            ],
+        }
+    }
+}
+
+/// A formatter's `format` function, with what it was made for.
+struct Made {
+    style: Style,
+    zone: String,
+    lang: Lang,
+    format: Function,
+}
+
+thread_local! {
+    /// Every formatter made so far. Making an `Intl.DateTimeFormat` costs the browser far
+    /// more than formatting with one (it resolves the locale and loads the zone's rules),
+    /// and a page formats the same few styles, zones and languages every second: each is made
+    /// once. A visitor picks a handful of zones at most, so a list is enough.
+    static MADE: RefCell<Vec<Made>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The `format` function of the formatter for `style` in `zone` and `lang`, made on first use.
+fn formatter(style: Style, zone: &str, lang: Lang) -> Function {
+    MADE.with_borrow_mut(|made| {
+        if let Some(found) = made
+            .iter()
+            .find(|m| m.style == style && m.lang == lang && m.zone == zone)
+        {
+            return found.format.clone();
+        }
+        let mut pairs = style.options().to_vec();
+        pairs.push(("timeZone", zone));
+        let locales = Array::of1(&JsValue::from_str(locale(lang)));
+        let format = Intl::DateTimeFormat::new(&locales, &options(&pairs))
+            .format()
+            .unchecked_into::<Function>();
+        made.push(Made {
+            style,
+            zone: zone.to_owned(),
+            lang,
+            format: format.clone(),
+        });
+        format
+    })
+}
+
+fn format_with(ms: f64, zone: &str, lang: Lang, style: Style) -> String {
     let date = Date::new(&JsValue::from_f64(ms));
-    format
-        .format()
-        .unchecked_into::<Function>()
+    formatter(style, zone, lang)
         .call1(&JsValue::NULL, &date)
         .ok()
         .and_then(|text| text.as_string())
         .unwrap_or_default()
 }
 
-/// The browser's own locale when it matches the chosen language (so an en-GB visitor gets
-/// day-month order), else the language alone.
+/// The language alone ("en", "ja"), not the browser's own locale: every visitor of a
+/// language reads the same format (English month-day order, as the browser writes "en"),
+/// whatever region their browser is set to.
 fn locale(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "en",
@@ -40,41 +112,18 @@ fn locale(lang: Lang) -> &'static str {
 
 /// "Tue, Nov 24, 14:05 GMT" / "11月24日(火) 14:05 JST".
 pub fn date_time(ms: f64, zone: &str, lang: Lang) -> String {
-    format_with(
-        ms,
-        zone,
-        lang,
-        &[
-            ("weekday", "short"),
-            ("month", "short"),
-            ("day", "numeric"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-            ("hourCycle", "h23"),
-            ("timeZoneName", "short"),
-        ],
-    )
+    format_with(ms, zone, lang, Style::DateTime)
 }
 
 /// "Tue 24" / "24日(火)": a day of the timeline.
 pub fn weekday_day(ms: f64, zone: &str, lang: Lang) -> String {
-    format_with(ms, zone, lang, &[("weekday", "short"), ("day", "numeric")])
+    format_with(ms, zone, lang, Style::WeekdayDay)
 }
 
 /// The local midnight that starts the day of `ms` in `zone` (read off the browser's
 /// formatter, so a zone the app has no data for still works).
 pub fn start_of_day(ms: f64, zone: &str) -> f64 {
-    let clock = format_with(
-        ms,
-        zone,
-        Lang::En,
-        &[
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-            ("second", "2-digit"),
-            ("hourCycle", "h23"),
-        ],
-    );
+    let clock = format_with(ms, zone, Lang::En, Style::Clock);
     let seconds = clock
         .split(':')
         .map(|part| part.trim().parse::<u32>().unwrap_or(0))

@@ -1,9 +1,11 @@
 //! A deadline: the time in the visitor's zone and a live countdown to it.
 
 use leptos::prelude::*;
+use support_rules::Timestamp;
 
 use crate::clock::use_clock;
 use crate::i18n::{t, use_i18n};
+use crate::policy::ms;
 use crate::prefs::use_prefs;
 use crate::time;
 
@@ -35,17 +37,12 @@ pub fn Due(at: f64) -> impl IntoView {
 /// A ticket's deadline, or why it has none yet: a ticket waiting for approval has no
 /// running clock.
 #[component]
-pub fn DueOrPending(at: Option<String>) -> impl IntoView {
+pub fn DueOrPending(at: Option<Timestamp>) -> impl IntoView {
     match at {
-        Some(at) => view! { <Due at=parse_instant(&at)/> }.into_any(),
+        Some(at) => view! { <Due at=ms(at)/> }.into_any(),
         None => view! {
             <span class="due muted">{t("when a technical contact approves it", "テクニカルコンタクトの承認後に決まります")}</span>
         }
         .into_any(),
     }
-}
-
-/// Reads an RFC 3339 instant from the server into milliseconds since the epoch.
-pub fn parse_instant(text: &str) -> f64 {
-    js_sys::Date::parse(text)
 }

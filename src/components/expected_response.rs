@@ -53,29 +53,53 @@ pub fn ExpectedResponse(#[prop(into)] quoted: Signal<Option<Quoted>>) -> impl In
                     .ok()
             }
         });
+        // The box is built once per quote-or-none; each second only its figures change, in
+        // place (a screen reader in it, or a selection, is not disturbed).
+        let quoted_now = Memo::new(move |_| quote.with(Option::is_some));
+        let text = move |write: fn(&Policy, &Quote, I18n, &str) -> String| {
+            let policy = policy.clone();
+            move || {
+                let zone = prefs.zone.get();
+                quote.with(|quote| {
+                    quote
+                        .as_ref()
+                        .map(|quote| write(&policy, quote, i, &zone))
+                        .unwrap_or_default()
+                })
+            }
+        };
+        let (due_at, due_in, reason_text, channels_text) = (
+            text(|_, quote, i, zone| time::date_time(ms(quote.first_response_due), zone, i.lang())),
+            text(|_, quote, i, _| {
+                let left = ms(quote.first_response_due) - ms(quote.submitted_at);
+                time::duration(left, i.lang())
+            }),
+            text(reason),
+            text(|_, quote, i, zone| channels(quote, i, zone)),
+        );
         move || {
-            let Some(quote) = quote.get() else {
+            if !quoted_now.get() {
                 return view! {
                     <p id="expected-response" class="expected muted">
                         {t("Choose what the ticket is about to see by when support responds.", "チケットの内容を選ぶと、回答期限が表示されます。")}
                     </p>
                 }
                 .into_any();
+            }
+            let data_due = move || {
+                quote.with(|quote| quote.as_ref().map(|q| q.first_response_due.to_string()))
             };
-            let due = ms(quote.first_response_due);
-            let zone = prefs.zone.get();
-            let lang = i.lang();
             view! {
-                <div id="expected-response" class="expected" data-due=quote.first_response_due.to_string()>
+                <div id="expected-response" class="expected" data-due=data_due>
                     <p class="expected-due">
                         <strong>
-                            {i.t("First response by ", "最初の回答期限: ")}
-                            <time>{time::date_time(due, &zone, lang)}</time>
+                            {t("First response by ", "最初の回答期限: ")}
+                            <time>{due_at.clone()}</time>
                         </strong>
-                        " ("{i.t("in ", "あと")}{time::duration(due - clock.now_ms(), lang)}")"
+                        " ("{t("in ", "あと")}{due_in.clone()}")"
                     </p>
-                    <p class="expected-reason">{reason(&policy, &quote, i, &zone)}</p>
-                    <p class="expected-channels">{channels(&quote, i, &zone)}</p>
+                    <p class="expected-reason">{reason_text.clone()}</p>
+                    <p class="expected-channels">{channels_text.clone()}</p>
                 </div>
             }
             .into_any()

@@ -2,6 +2,7 @@
 //! be submitted.
 
 use leptos::prelude::*;
+use support_api::HealthStatus;
 
 use crate::api;
 use crate::i18n::t;
@@ -20,7 +21,7 @@ pub fn ServerStatus() -> impl IntoView {
                 Some(Ok(health)) => view! {
                     <p id="server-status" class="status-ok">
                         {t("Support server: ", "サポートサーバー: ")}
-                        {health.status}
+                        {match health.status { HealthStatus::Ok => "ok" }}
                     </p>
                 }
                 .into_any(),

@@ -1,17 +1,22 @@
-//! What a page that needs a signed-in person shows to a visitor who is not.
+//! What a page that needs a signed-in person shows to a visitor who is not, and why
+//! something could not be loaded.
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::t;
+use crate::router::Route;
 
+/// "You are not signed in. Sign in to …": `to` is the rest of the sentence after "Sign in"
+/// in English and after 「サインイン」 in Japanese, what signing in lets the visitor do on
+/// this page.
 #[component]
-pub fn SignedOut() -> impl IntoView {
+pub fn SignedOut(to: (&'static str, &'static str)) -> impl IntoView {
     view! {
         <p class="notice" role="status">
             {t("You are not signed in. ", "サインインしていません。")}
-            <a href="/signin">{t("Sign in", "サインイン")}</a>
-            {t(" to see your account's tickets.", "するとアカウントのチケットを表示できます。")}
+            <a href=Route::SignIn.href()>{t("Sign in", "サインイン")}</a>
+            {t(to.0, to.1)}
         </p>
     }
 }

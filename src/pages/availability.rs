@@ -111,36 +111,43 @@ fn StaffedNow(policy: Arc<Policy>) -> impl IntoView {
     }
 }
 
-/// "Staffed now", or "Closed: opens Mon 08:00 (in 2 h 10 min)".
+/// "Staffed now", or "Closed: opens Mon 08:00 (in 2 h 10 min)". The cell is built again only
+/// when the calendar opens or closes; each second only the countdown's text changes (building
+/// it anew every second set its class again, and the browser restyled every cell each time).
 #[component]
 fn StaffedCell(calendar: Option<Calendar>) -> impl IntoView {
     let i = use_i18n();
     let clock = use_clock();
     let prefs = use_prefs();
-    move || {
-        let Some(calendar) = &calendar else {
-            return view! { <span class="closed">{i.t("Not offered", "対象外")}</span> }.into_any();
-        };
-        let status = calendar.status(now(clock));
-        if status.open {
+    let Some(calendar) = calendar else {
+        return view! { <span class="closed">{i.t("Not offered", "対象外")}</span> }.into_any();
+    };
+    let status = move || calendar.status(now(clock));
+    let open = Memo::new({
+        let status = status.clone();
+        move |_| status().open
+    });
+    (move || {
+        if open.get() {
             return view! { <span class="open">{i.t("Staffed now", "対応中")}</span> }.into_any();
         }
-        let opens = status.next_open.map(|at| {
-            let at = ms(at);
-            format!(
-                "{}{} ({}{})",
-                i.t("opens ", "開始: "),
-                time::date_time(at, &prefs.zone.get(), i.lang()),
-                i.t("in ", "あと"),
-                time::duration(at - clock.now_ms(), i.lang()),
-            )
-        });
-        view! {
-            <span class="closed">{i.t("Closed", "時間外")}</span>
-            {opens.map(|opens| view! { <br/><span class="opens">{opens}</span> })}
-        }
-        .into_any()
-    }
+        let status = status.clone();
+        let opens = move || {
+            status().next_open.map(|at| {
+                let at = ms(at);
+                format!(
+                    "{}{} ({}{})",
+                    i.t("opens ", "開始: "),
+                    time::date_time(at, &prefs.zone.get(), i.lang()),
+                    i.t("in ", "あと"),
+                    time::duration(at - clock.now_ms(), i.lang()),
+                )
+            })
+        };
+        view! { <span class="closed">{i.t("Closed", "時間外")}</span><br/><span class="opens">{opens}</span> }
+            .into_any()
+    })
+    .into_any()
 }
 
 /// One row of a level's timeline: a calendar and the severities it staffs.

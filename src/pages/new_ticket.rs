@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use support_api::{CreatedTicket, NewTicket, Severity, SupportLevel, TicketStatus, TicketType};
+use support_api::{CreatedTicket, NewTicket, Severity, TicketStatus, TicketType};
 use support_rules::TicketField;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, FieldErrorText};
 use crate::clock::use_clock;
 use crate::components::expected_response::{ExpectedResponse, Quoted, ticket_kind};
 use crate::components::field::{Field, Kind, focus};
@@ -20,6 +20,7 @@ use crate::components::kind_choice::KindChoice;
 use crate::i18n::{I18n, Lang, t, use_i18n};
 use crate::policy::{ms, tel_href, use_policy, with_policy};
 use crate::prefs::use_prefs;
+use crate::router::Route;
 use crate::session::use_session;
 use crate::task::Call;
 use crate::{storage, time};
@@ -233,19 +234,6 @@ fn validate(ticket: &NewTicket, fields: &[TicketField], lang: Lang) -> Vec<Field
     errors
 }
 
-/// A fresh random key. Whole numbers only in the fallback: formatting an `f64` would pull
-/// Rust's float printing (about 6 KB gzip) into the wasm for this one line.
-fn new_idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| {
-            let now = js_sys::Date::now() as u64;
-            let random = (js_sys::Math::random() * 1e15) as u64;
-            format!("{now:x}-{random:x}")
-        })
-}
-
 #[component]
 pub fn NewTicket() -> impl IntoView {
     let created = RwSignal::new(None::<CreatedTicket>);
@@ -253,7 +241,9 @@ pub fn NewTicket() -> impl IntoView {
         <h1>{t("New ticket", "チケット作成")}</h1>
         {move || match created.get() {
             Some(ticket) => view! { <Confirmation ticket=ticket/> }.into_any(),
-            None => view! { <TicketForm created=created/> }.into_any(),
+            // The form comes whole once the policy (its fields, languages, severities) is
+            // there: nothing of it waits below a loading line that then grows.
+            None => with_policy(move |_| view! { <TicketForm created=created/> }).into_any(),
         }}
     }
 }
@@ -348,7 +338,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         }
         errors.set(Vec::new());
         let key = form.idempotency_key.get_untracked().unwrap_or_else(|| {
-            let key = new_idempotency_key();
+            let key = api::new_idempotency_key();
             form.idempotency_key.set(Some(key.clone()));
             key
         });
@@ -357,10 +347,10 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
     let signed_out = move || matches!(session.me(), Some(Err(ApiError::SignedOut)));
     // The live quote for the signed-in account and what the form says now.
     let quoted = Signal::derive(move || {
-        let account = session.signed_in()?.account;
+        let account = session.signed_in()?.account?;
         let kind = ticket_kind(&form.kind.get(), &form.severity.get(), &form.service.get())?;
         Some(Quoted {
-            level: SupportLevel::try_from(account.level).ok()?,
+            level: account.level,
             tsm: account.tsm,
             kind,
         })
@@ -369,7 +359,7 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         {move || signed_out().then(|| view! {
             <p class="notice" role="status">
                 {t("You are not signed in. ", "サインインしていません。")}
-                <a href="/signin">{t("Sign in", "サインイン")}</a>
+                <a href=Route::SignIn.href()>{t("Sign in", "サインイン")}</a>
                 {t(" to submit; your draft is kept on this device.", "すると送信できます。下書きはこの端末に保存されます。")}
             </p>
         })}
@@ -433,12 +423,15 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
             })}
             <section class="expected-box" aria-labelledby="expected-heading">
                 <h2 id="expected-heading">{t("Expected response", "回答期限の目安")}</h2>
-                {move || match session.signed_in() {
-                    Some(_) => view! { <ExpectedResponse quoted=quoted/> }.into_any(),
-                    None => view! {
+                // Nothing while the session is asked for (the box keeps its height, see the
+                // style): a signed-in visitor never reads "sign in" on the way to the deadline.
+                {move || match session.me() {
+                    None => ().into_any(),
+                    Some(Ok(_)) => view! { <ExpectedResponse quoted=quoted/> }.into_any(),
+                    Some(Err(_)) => view! {
                         <p class="muted">
                             {t("Sign in to see by when support responds to your account, or see the ", "サインインすると、アカウントの回答期限が表示されます。")}
-                            <a href="/response">{t("response time of each support level", "サポートレベルごとの回答期限")}</a>
+                            <a href=Route::Response.href()>{t("response time of each support level", "サポートレベルごとの回答期限")}</a>
                             {t(".", "も確認できます。")}
                         </p>
                     }
@@ -460,7 +453,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
     let CreatedTicket { ticket, call_now } = ticket;
     let due = ticket.first_response_due.map(ms);
     let pending = ticket.status == TicketStatus::PendingApproval;
-    let href = format!("/tickets/{}", ticket.id);
+    let href = Route::Ticket { id: ticket.id }.href();
     // The form the keyboard was in is gone: continue from the answer.
     request_animation_frame(|| focus("confirmation"));
     view! {
@@ -486,7 +479,7 @@ fn Confirmation(ticket: CreatedTicket) -> impl IntoView {
                     " "{call.instruction.clone()}
                 </p>
             })}
-            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href="/tickets">{t("My tickets", "マイチケット")}</a></p>
+            <p><a href=href>{t("See the ticket", "チケットを見る")}</a>" · "<a href=Route::TICKETS.href()>{t("My tickets", "マイチケット")}</a></p>
         </section>
     }
 }

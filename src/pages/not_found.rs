@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use crate::i18n::t;
+use crate::router::Route;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <h1>{t("Page not found", "ページが見つかりません")}</h1>
-        <p><a href="/">{t("Go to the support overview", "サポートのトップへ")}</a></p>
+        <p><a href=Route::Overview.href()>{t("Go to the support overview", "サポートのトップへ")}</a></p>
     }
 }

@@ -8,6 +8,7 @@ use support_rules::{PhoneKind, Policy, Severity, TicketType};
 
 use crate::i18n::{policy_text, t, use_i18n};
 use crate::policy::{tel_href, with_policy};
+use crate::router::Route;
 use crate::session::use_session;
 use crate::{storage, time};
 
@@ -59,8 +60,11 @@ fn initial_country() -> String {
 
 #[component]
 pub fn Options() -> impl IntoView {
+    // The sections come together once the policy is there: each waiting on its own, the
+    // first to grow would push down the ones below it (a layout shift of half the screen).
     view! {
         <h1>{t("Support options", "サポート窓口")}</h1>
+        {with_policy(|_| view! {
         <TicketTypes/>
         <Severities/>
         <section aria-labelledby="channels">
@@ -68,7 +72,7 @@ pub fn Options() -> impl IntoView {
             <h3>{t("Web", "Web")}</h3>
             <p>
                 {t("Open a ticket on the ", "")}
-                <a href="/tickets/new">{t("new ticket page", "チケット作成ページ")}</a>
+                <a href=Route::NewTicket.href()>{t("new ticket page", "チケット作成ページ")}</a>
                 {t(
                     ". Every ticket starts here, even an urgent one.",
                     "からチケットを作成してください。緊急の場合も、まずチケットを作成します。",
@@ -101,6 +105,7 @@ pub fn Options() -> impl IntoView {
             })}
         </section>
         <TicketContent/>
+        })}
     }
 }
 
@@ -113,9 +118,9 @@ fn PhoneNumbers(policy: Arc<Policy>) -> impl IntoView {
     // A signed-in visitor who never chose gets the account's country.
     Effect::new(move |_| {
         if storage::get(COUNTRY_KEY).is_none()
-            && let Some(me) = session.signed_in()
+            && let Some(account) = session.signed_in().and_then(|me| me.account)
         {
-            country.set(me.account.country);
+            country.set(account.country);
         }
     });
     let phones = policy.phone_numbers().to_vec();
@@ -286,7 +291,7 @@ fn WhoMaySubmit() -> impl IntoView {
             })}
             <p>
                 {t("A contact with the right to manage contacts adds a person by their email address on the ", "管理権限を持つコンタクトは、")}
-                <a href="/contacts">{t("contacts page", "技術担当者ページ")}</a>
+                <a href=Route::Contacts.href()>{t("contacts page", "技術担当者ページ")}</a>
                 {t(". Set them up right after subscribing.", "でメールアドレスを登録して担当者を追加できます。サブスクリプション開始後すぐの設定をおすすめします。")}
             </p>
         </section>

@@ -20,12 +20,10 @@ pub fn Response() -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        match session.signed_in() {
-            Some(me) => {
-                if let Ok(account_level) = SupportLevel::try_from(me.account.level) {
-                    level.set(account_level);
-                }
-                tsm.set(me.account.tsm);
+        match session.signed_in().and_then(|me| me.account) {
+            Some(account) => {
+                level.set(account.level);
+                tsm.set(account.tsm);
                 true
             }
             None => false,

@@ -2,9 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, Credentials, Me};
+use support_api::{Credentials, Me, ProblemType};
+
+use crate::api;
 use crate::i18n::{t, use_i18n};
 use crate::policy::tel_href;
+use crate::router::Route;
 use crate::session::use_session;
 use crate::task::Call;
 
@@ -33,11 +36,13 @@ fn SignedIn(me: Me) -> impl IntoView {
     view! {
         <p id="signed-in-as">{t("Signed in as ", "サインイン中: ")} {me.person.name} " (" {me.person.email} ")"</p>
         <dl class="account">
-            <dt>{t("Account", "アカウント")}</dt><dd>{me.account.name}</dd>
-            <dt>{t("Support level", "サポートレベル")}</dt>
-            <dd>{me.account.level} {me.account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
-            <dt>{t("Country", "国")}</dt>
-            <dd>{me.account.country}</dd>
+            {me.account.map(|account| view! {
+                <dt>{t("Account", "アカウント")}</dt><dd>{account.name}</dd>
+                <dt>{t("Support level", "サポートレベル")}</dt>
+                <dd>{account.level.number()} {account.tsm.then(|| i.t(" with a Technical Success Manager", "(テクニカルサクセスマネージャー付き)"))}</dd>
+                <dt>{t("Country", "国")}</dt>
+                <dd>{account.country}</dd>
+            })}
             {me.phone.map(|phone| view! {
                 <dt>{t("Support phone", "サポート電話番号")}</dt>
                 <dd>
@@ -71,7 +76,7 @@ fn SignInForm() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_in.value().get() {
             session.refresh();
-            crate::router::navigate("/tickets");
+            crate::router::navigate(&Route::TICKETS);
         }
     });
     let error = move || sign_in.value().get().and_then(Result::err);
@@ -94,11 +99,11 @@ fn SignInForm() -> impl IntoView {
             {move || {
                 error()
                     .map(|error| {
-                        let text = match error {
-                            ApiError::SignedOut | ApiError::Problem { status: 401, .. } => {
+                        let text = match error.kind() {
+                            Some(ProblemType::WrongCredentials) => {
                                 i.t("Wrong email or password.", "メールアドレスまたはパスワードが正しくありません。").to_owned()
                             }
-                            other => other.to_string(),
+                            _ => error.to_string(),
                         };
                         view! { <p id="signin-error" class="status-error" role="alert">{text}</p> }
                     })
