@@ -18,6 +18,8 @@ test('the availability page tells the time of a fixed instant in the visitor zon
   assert.match(await now.textContent(), /Fri, Nov 27, 15:00/);
   await page.clock.runFor(60_000);
   assert.match(await now.textContent(), /Fri, Nov 27, 15:01/);
+  // The list holds every zone once the visitor reaches for it, as a person would.
+  await page.getByLabel('Your time zone').focus();
   await page.getByLabel('Your time zone').selectOption('Asia/Tokyo');
   assert.match(await now.textContent(), /Sat, Nov 28, 00:01/);
   await page.screenshot({ path: join(artifacts, 'availability-fixed.png'), fullPage: true });

@@ -63,6 +63,10 @@ export async function startServer({ env: extraEnv = {} } = {}) {
       if (contactName) args.push('--contact-name', contactName);
       admin(args, password);
     },
+    /** Creates a support engineer of the vendor (in no account), as an operator would. */
+    createStaff({ email, name, password }) {
+      admin(['create-staff', '--email', email, '--name', name], password);
+    },
     /** Gives a person (added as a contact or not through the API) a password. */
     resetPassword(email, password) {
       admin(['reset-password', '--email', email], password);

@@ -1,4 +1,5 @@
-// A signed-in client that posts a 5 MB ticket reads the 413 problem, whatever the client:
+// A signed-in client that posts a 5 MB ticket, or a file over the policy's 20 MiB, reads the
+// 413 problem, whatever the client:
 // the server answers early and then reads (and discards) what the client is still sending,
 // so no client sees a broken pipe or a reset instead of the answer. Each client posts ten
 // times, because a server that closes early fails only some of the posts.
@@ -38,12 +39,12 @@ const cookie = signInAnswer.headers
   .join('; ');
 
 /** Checks one answer: `{status, contentType, body}` with the body as text. */
-function assertTooLarge(answer, who, round) {
+function assertTooLarge(answer, who, round, type = '/problems/body-too-large') {
   const label = `${who}, round ${round}`;
   assert.equal(answer.status, 413, `${label}: ${answer.body}`);
   assert.match(answer.contentType, /^application\/problem\+json/, label);
   const problem = JSON.parse(answer.body);
-  assert.equal(problem.type, '/problems/body-too-large', label);
+  assert.equal(problem.type, type, label);
   assert.equal(problem.status, 413, label);
 }
 
@@ -56,16 +57,16 @@ function gist(error) {
 }
 
 /** Runs `post` ROUNDS times; every round must read the 413 (the failures are counted). */
-async function everyRound(who, post) {
+async function everyRound(who, post, { rounds = ROUNDS, type } = {}) {
   const failures = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     try {
-      assertTooLarge(await post(), who, round);
+      assertTooLarge(await post(), who, round, type);
     } catch (error) {
       failures.push(`round ${round}: ${gist(error)}`);
     }
   }
-  assert.deepEqual(failures, [], `${failures.length} of ${ROUNDS} posts by ${who} did not read the 413`);
+  assert.deepEqual(failures, [], `${failures.length} of ${rounds} posts by ${who} did not read the 413`);
 }
 
 test("Node's fetch reads the 413 of a 5 MB ticket every time", async () => {
@@ -155,5 +156,129 @@ test("Chromium's fetch from the SPA reads the 413 of a 5 MB ticket every time", 
       return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
     }, SIZE),
   );
+  await page.close();
+});
+
+// Files over the policy's 20 MiB: 25 MiB (its Content-Length alone is over the upload's cap,
+// so the answer comes while the client is still sending) and one byte over 20 MiB (a length
+// within the cap, refused by the server's count of the file's bytes). Fewer rounds: each
+// post sends tens of MiB.
+const MIB = 1024 * 1024;
+const UPLOAD_ROUNDS = 5;
+const FILE_TOO_LARGE = '/problems/file-too-large';
+const uploadSizes = [25 * MIB, 20 * MIB + 1];
+const uploadFiles = uploadSizes.map((size) => {
+  const path = join(scratch, `upload-${size}.bin`);
+  writeFileSync(path, Buffer.alloc(size, 'x'));
+  return { size, path };
+});
+const ticketAnswer = await fetch(server.url + '/api/tickets', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', cookie },
+  body: JSON.stringify({ type: 'incident', severity: 'normal', subject: 'Logs', description: 'Big logs follow.', language: 'en' }),
+});
+assert.equal(ticketAnswer.status, 201, 'file a ticket to upload to');
+const uploadUrl = `${server.url}/api/tickets/${(await ticketAnswer.json()).id}/attachments`;
+const uploadPath = new URL(uploadUrl).pathname;
+
+test("Node's fetch reads the 413 of a file over 20 MiB every time", async () => {
+  for (const size of uploadSizes) {
+    const file = new Blob([Buffer.alloc(size, 'x')]);
+    await everyRound(
+      `Node's fetch, ${size} bytes`,
+      async () => {
+        const form = new FormData();
+        form.append('file', file, 'big.log');
+        const response = await fetch(uploadUrl, { method: 'POST', headers: { cookie }, body: form });
+        return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+      },
+      { rounds: UPLOAD_ROUNDS, type: FILE_TOO_LARGE },
+    );
+  }
+});
+
+/** curl -F's answer, with its status and content type on the last two lines. */
+async function curlUpload(path, extraArgs) {
+  const { stdout } = await run(
+    'curl',
+    [
+      '--silent', '--show-error', '--max-time', '60',
+      '-H', `Cookie: ${cookie}`,
+      ...extraArgs,
+      '-F', `file=@${path};filename=big.log`,
+      '--write-out', '\n%{http_code}\n%{content_type}',
+      uploadUrl,
+    ],
+    { maxBuffer: 1024 * 1024 },
+  );
+  const lines = stdout.split('\n');
+  const contentType = lines.pop();
+  const status = Number(lines.pop());
+  return { status, contentType, body: lines.join('\n') };
+}
+
+test('curl -F reads the 413 of a file over 20 MiB every time', async () => {
+  for (const { size, path } of uploadFiles) {
+    const options = { rounds: UPLOAD_ROUNDS, type: FILE_TOO_LARGE };
+    await everyRound(`curl, ${size} bytes`, () => curlUpload(path, []), options);
+    await everyRound(`curl without Expect, ${size} bytes`, () => curlUpload(path, ['-H', 'Expect:']), options);
+  }
+});
+
+const pythonUpload = `
+import json, sys, urllib.error, urllib.request
+url, cookie, path = sys.argv[1:4]
+with open(path, 'rb') as f:
+    data = f.read()
+boundary = 'python-upload-boundary'
+body = (('--%s\\r\\nContent-Disposition: form-data; name="file"; filename="big.log"\\r\\n'
+         'Content-Type: application/octet-stream\\r\\n\\r\\n') % boundary).encode() + data + \\
+       ('\\r\\n--%s--\\r\\n' % boundary).encode()
+request = urllib.request.Request(url, data=body, method='POST',
+    headers={'Content-Type': 'multipart/form-data; boundary=' + boundary, 'Cookie': cookie})
+try:
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = response
+        answered = response.read()
+except urllib.error.HTTPError as error:
+    answer = error
+    answered = error.read()
+print(json.dumps({'status': answer.status, 'contentType': answer.headers.get('Content-Type', ''),
+                  'body': answered.decode('utf-8', 'replace')}))
+`;
+
+test("Python's urllib.request reads the 413 of a file over 20 MiB every time", async () => {
+  for (const { size, path } of uploadFiles) {
+    await everyRound(
+      `Python's urllib, ${size} bytes`,
+      async () => {
+        const { stdout } = await run('python3', ['-c', pythonUpload, uploadUrl, cookie, path], { maxBuffer: 1024 * 1024 });
+        return JSON.parse(stdout);
+      },
+      { rounds: UPLOAD_ROUNDS, type: FILE_TOO_LARGE },
+    );
+  }
+});
+
+test("Chromium's fetch from the SPA reads the 413 of a file over 20 MiB every time", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + '/');
+  await signIn(page, server.url, email, password);
+  for (const size of uploadSizes) {
+    await everyRound(
+      `Chromium, ${size} bytes`,
+      () =>
+        page.evaluate(
+          async ({ path, size }) => {
+            const form = new FormData();
+            form.append('file', new Blob([new Uint8Array(size).fill(120)]), 'big.log');
+            const response = await fetch(path, { method: 'POST', body: form });
+            return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+          },
+          { path: uploadPath, size },
+        ),
+      { rounds: UPLOAD_ROUNDS, type: FILE_TOO_LARGE },
+    );
+  }
   await page.close();
 });

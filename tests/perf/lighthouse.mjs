@@ -23,6 +23,7 @@ const CHROME_FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+// `/tickets/{id}` is added once the perf account has filed its ticket.
 const PAGES = ['/', '/options', '/availability', '/response', '/signin', '/tickets/new', '/tickets', '/contacts'];
 const LIVE_PAGES = ['/availability', '/tickets/new'];
 const EMAIL = 'perf@example.com';
@@ -65,6 +66,17 @@ async function signIn(base) {
   });
   if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
   return response.headers.get('set-cookie').split(';')[0];
+}
+
+/** Files one ticket as the perf account; its page joins the measured pages. */
+async function fileTicket(base, cookie) {
+  const response = await fetch(`${base}/api/tickets`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie },
+    body: JSON.stringify({ type: 'incident', severity: 'high', subject: 'Deployments fail', description: 'Since 14:00, every deployment.' }),
+  });
+  if (response.status !== 201) throw new Error(`filing the perf ticket failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
 }
 
 const ms = (value) => (value === undefined ? '-' : `${Math.round(value)} ms`);
@@ -113,6 +125,9 @@ function table(header, rows) {
 const server = await startServer();
 try {
   const cookie = await signIn(server.url);
+  const ticketPage = `/tickets/${await fileTicket(server.url, cookie)}`;
+  PAGES.push(ticketPage);
+  LIVE_PAGES.push(ticketPage);
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS });
   const rows = [];
   try {

@@ -10,6 +10,7 @@
 //! machine and downloads nothing more.
 
 mod demo;
+mod maildev;
 mod minify;
 mod postgres;
 mod precompress;
@@ -26,12 +27,16 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  run [--port N]   build the SPA and the server, seed the demo account, then serve them
-                   (default port 8080, or PORT; database DATABASE_URL, default ./data/support.db)
+  run [--port N]   build the SPA and the server, seed the demo account, start MailDev
+                   (SMTP 127.0.0.1:1025, its page http://127.0.0.1:1080/) unless SMTP_URL is
+                   set, then serve them (default port 8080, or PORT; database DATABASE_URL,
+                   default ./data/support.db)
   test             install what is missing, then run every check and test
   perf             build the SPA and the server (release), then run Lighthouse (mobile) on
                    every customer page signed out and in, and measure the main-thread cost
                    of the live pages (figures depend on the machine: not part of `test`)
+  build-spa        build the SPA as `run` and `test` do (trunk release, JS minified,
+                   precompressed) into dist/
   precompress [DIR]
                    write FILE.br and FILE.gz next to each compressible file of DIR (default
                    dist; `run` and `test` do it after building the SPA) and print the sizes
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("precompress") => precompress_command(&args[1..]),
+        Some("build-spa") => tools::ensure_for_build().and_then(|()| build_spa()),
         Some("perf") => perf(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
@@ -126,14 +132,73 @@ fn build_spa() -> Result {
     // Trunk builds offline (it must never download anything), so fetch the crates first.
     run_step("fetch crates", cargo().args(["fetch", "--locked"]))?;
     run_step(
-        "build the SPA (trunk, release)",
+        "build the front app (trunk, release)",
         Command::new("trunk")
             .args(["build", "--release"])
             .env("PATH", path_with_node_tools()),
     )?;
+    // The ticket app (`ticket.html`, the bin `support-ticket`) is built on its own and its
+    // files join the front app's in `dist/`, its page as `dist/ticket.html`: both share the
+    // stylesheet and the public files (the same content, so the same names).
+    // `ticket.html` is `index.html` with the ticket app's bin: written here, never by hand,
+    // so the two pages cannot drift apart (it sits beside `index.html`, whose paths it uses).
+    write_ticket_page()?;
+    let ticket_dist = target_dir().join("trunk-ticket");
+    run_step(
+        "build the ticket app (trunk, release)",
+        Command::new("trunk")
+            .args(["build", "ticket.html", "--release", "--dist"])
+            .arg(&ticket_dist)
+            .env("PATH", path_with_node_tools()),
+    )?;
+    merge_ticket_app(&ticket_dist, &root().join("dist"))?;
     minify::dist(&root().join("dist"))?;
     // The server sends these copies to browsers that accept brotli or gzip.
     precompress::dist(&root().join("dist")).map(drop)
+}
+
+/// Writes `ticket.html` from `index.html`, the Trunk link naming the bin `support-ticket`.
+fn write_ticket_page() -> Result {
+    let index = root().join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|e| Failure::Step(format!("cannot read {}: {e}", index.display())))?;
+    let front = r#"data-bin="support-spa""#;
+    if html.matches(front).count() != 1 {
+        return Err(Failure::Step(format!(
+            "{} must name the front app's bin once ({front})",
+            index.display()
+        )));
+    }
+    let page = root().join("ticket.html");
+    std::fs::write(&page, html.replace(front, r#"data-bin="support-ticket""#))
+        .map_err(|e| Failure::Step(format!("cannot write {}: {e}", page.display())))
+}
+
+/// Copies the ticket app's build into `dist`, its `index.html` as `ticket.html`.
+fn merge_ticket_app(from: &Path, dist: &Path) -> Result {
+    let failed = |what: &str, path: &Path, e: std::io::Error| {
+        Failure::Step(format!("cannot {what} {}: {e}", path.display()))
+    };
+    let mut pending = vec![from.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| failed("list", &dir, e))? {
+            let path = entry.map_err(|e| failed("list", &dir, e))?.path();
+            let relative = path.strip_prefix(from).unwrap_or(&path);
+            if path.is_dir() {
+                std::fs::create_dir_all(dist.join(relative))
+                    .map_err(|e| failed("create", &dist.join(relative), e))?;
+                pending.push(path);
+                continue;
+            }
+            let to = if relative == Path::new("index.html") {
+                dist.join("ticket.html")
+            } else {
+                dist.join(relative)
+            };
+            std::fs::copy(&path, &to).map_err(|e| failed("copy", &path, e))?;
+        }
+    }
+    Ok(())
 }
 
 fn precompress_command(args: &[String]) -> Result {
@@ -207,6 +272,13 @@ fn run(args: &[String]) -> Result {
     std::fs::create_dir_all(root().join("data"))
         .map_err(|e| Failure::Step(format!("cannot create ./data: {e}")))?;
     demo::ensure(&server)?;
+    let smtp_url = match env::var("SMTP_URL") {
+        Ok(url) if !url.is_empty() => {
+            println!("==> e-mail goes to SMTP_URL");
+            url
+        }
+        _ => maildev::ensure()?,
+    };
     println!("\n==> serving http://127.0.0.1:{port}/  (Ctrl-C stops it)");
     println!(
         "    sign in as {} with the password {}",
@@ -216,7 +288,11 @@ fn run(args: &[String]) -> Result {
     let mut command = Command::new(&server);
     command
         .current_dir(root())
-        .args(["serve", "--port", &port, "--dist", "dist"]);
+        .args(["serve", "--port", &port, "--dist", "dist"])
+        .env("SMTP_URL", smtp_url);
+    if env::var_os("PUBLIC_URL").is_none() {
+        command.env("PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+    }
     exec(command)
 }
 

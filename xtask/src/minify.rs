@@ -38,11 +38,19 @@ fn scripts(dist: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Minifies every `.js` of `dist` and updates `dist/index.html`'s integrity hashes.
+/// Minifies every `.js` of `dist` and updates the integrity hashes of its pages
+/// (`index.html`, `ticket.html`).
 pub fn dist(dist: &Path) -> Result {
-    let index_path = dist.join("index.html");
-    let mut index = String::from_utf8(read(&index_path)?)
-        .map_err(|_| Failure::Step(format!("{} is not UTF-8", index_path.display())))?;
+    let mut pages = Vec::new();
+    for name in ["index.html", "ticket.html"] {
+        let path = dist.join(name);
+        if name == "ticket.html" && !path.exists() {
+            continue;
+        }
+        let html = String::from_utf8(read(&path)?)
+            .map_err(|_| Failure::Step(format!("{} is not UTF-8", path.display())))?;
+        pages.push((path, html));
+    }
     let esbuild = root().join("node_modules/.bin/esbuild");
     for script in scripts(dist)? {
         let before = read(&script)?;
@@ -60,10 +68,15 @@ pub fn dist(dist: &Path) -> Result {
         )?;
         let after = read(&script)?;
         println!("    {} -> {} bytes", before.len(), after.len());
-        index = index.replace(&integrity(&before), &integrity(&after));
+        for (_, html) in &mut pages {
+            *html = html.replace(&integrity(&before), &integrity(&after));
+        }
     }
-    fs::write(&index_path, index)
-        .map_err(|e| Failure::Step(format!("cannot write {}: {e}", index_path.display())))
+    for (path, html) in pages {
+        fs::write(&path, html)
+            .map_err(|e| Failure::Step(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
