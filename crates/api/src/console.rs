@@ -28,6 +28,13 @@ pub struct Engineer {
     pub name: String,
 }
 
+/// `GET /api/console/engineers`: every support engineer, by name, to assign a ticket to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Engineers {
+    pub engineers: Vec<Engineer>,
+}
+
 /// One ticket of the queue, with its next deadline as of the answer's instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -18,7 +18,9 @@ mod tickets;
 mod timeline;
 
 pub use attachments::Attachment;
-pub use console::{Assignment, Engineer, Queue, QueueAccount, QueueTicket, Report, ReportRow};
+pub use console::{
+    Assignment, Engineer, Engineers, Queue, QueueAccount, QueueTicket, Report, ReportRow,
+};
 pub use events::{EntryEvent, EntryType};
 pub use health::{Health, HealthStatus};
 pub use people::{

@@ -6,7 +6,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use support_rules::{Severity, TicketType};
+use support_rules::{Severity, SupportLevel, TicketType};
 
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,6 +124,10 @@ pub struct Ticket {
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub decided_at: Option<Timestamp>,
     pub rejection_reason: Option<String>,
+    /// The account's support level and whether it has a Technical Success Manager: with the
+    /// timeline, what the SLA clock needs (an engineer's console has no account of its own).
+    pub level: SupportLevel,
+    pub tsm: bool,
     /// The ticket's deadlines as of the answer's instant.
     pub sla: TicketSla,
 }
@@ -354,7 +358,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
         let (mut subject, mut description, mut language, mut status) = (None, None, None, None);
         let (mut created_at, mut opened_at, mut first_response_due) = (None, None, None);
         let (mut submitter, mut decided_at, mut rejection_reason) = (None, None, None);
-        let (mut call_now, mut sla) = (None, None);
+        let (mut call_now, mut sla, mut level, mut tsm) = (None, None, None, None);
         let mut fields = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -374,6 +378,8 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "rejection_reason" => rejection_reason = map.next_value()?,
                 "call_now" => call_now = map.next_value()?,
                 "sla" => sla = Some(map.next_value::<SlaRead>()?.0),
+                "level" => level = Some(map.next_value()?),
+                "tsm" => tsm = Some(map.next_value()?),
                 _ => {
                     fields.insert(key, map.next_value()?);
                 }
@@ -396,6 +402,8 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 submitter: take(submitter, "submitter")?,
                 decided_at,
                 rejection_reason,
+                level: take(level, "level")?,
+                tsm: take(tsm, "tsm")?,
                 sla: take(sla, "sla")?,
             })
         })()
@@ -413,7 +421,7 @@ mod tests {
         "subject":"Down","description":"All of it","environment":"prod","language":"en",
         "status":"open","created_at":"2026-12-01T10:00:00Z","opened_at":"2026-12-01T10:00:00Z",
         "first_response_due":"2026-12-01T11:00:00Z","submitter":{"id":1,"name":"A","email":"a@example.com"},
-        "decided_at":null,"rejection_reason":null,
+        "decided_at":null,"rejection_reason":null,"level":3,"tsm":true,
         "sla":{"first_response":{"due":"2026-12-01T11:00:00Z","met_at":null,"breached":false},"update":{"due":null,"paused":false}},"call_now":{"number":"+1","instruction":"Call"}}"#;
 
     #[test]

@@ -12,7 +12,7 @@ fn ticket(created_at: &str) -> String {
         "description":"d","language":"en","status":"open","created_at":"{created_at}",
         "opened_at":null,"first_response_due":"2026-03-29T01:30:00Z",
         "submitter":{{"id":1,"name":"A","email":"a@example.com"}},"decided_at":null,
-        "rejection_reason":null,
+        "rejection_reason":null,"level":2,"tsm":false,
         "sla":{{"first_response":{{"due":"2026-03-29T01:30:00Z","met_at":null,"breached":false}},
         "update":{{"due":null,"paused":false}}}}}}"#
     )

@@ -1,5 +1,7 @@
 //! The built SPA: the ticket app's `ticket.html` for My tickets and a ticket's page
-//! (`/tickets`, `/tickets/{id}`), the front app's `index.html` for every other page path, hashed assets cached for a year.
+//! (`/tickets`, `/tickets/{id}`), the support console's `console/index.html` for every path
+//! under `/console/` (its assets in `dist/console/`), the front app's `index.html` for every
+//! other page path, hashed assets cached for a year.
 //! (The two apps share one library; each wasm holds only its own pages' code. The SPA's
 //! `router::Bundle` knows the same split.)
 //!
@@ -41,6 +43,8 @@ pub struct Spa {
     front: Option<Page>,
     /// The ticket app's `ticket.html`; `None` when the SPA is not built.
     ticket: Option<Page>,
+    /// The support console's `console/index.html`; `None` when it is not built.
+    console: Option<Page>,
 }
 
 /// An app's HTML page, with the Content-Security-Policy that allows its inline scripts.
@@ -80,18 +84,22 @@ impl Page {
 }
 
 impl Spa {
-    /// Reads `dist/index.html` and `dist/ticket.html` (those that are there).
+    /// Reads `dist/index.html`, `dist/ticket.html` and `dist/console/index.html` (those that
+    /// are there).
     pub fn load(dist: &Path) -> Self {
         Self {
             dist: dist.to_path_buf(),
             front: Page::load(&dist.join("index.html")),
             ticket: Page::load(&dist.join("ticket.html")),
+            console: Page::load(&dist.join("console").join("index.html")),
         }
     }
 
     /// The page of the app that shows `path`.
     fn page_response(&self, path: &str) -> Response {
-        let page = if is_ticket_page(path) {
+        let page = if is_console_path(path) {
+            self.console.as_ref()
+        } else if is_ticket_page(path) {
             self.ticket.as_ref()
         } else {
             self.front.as_ref()
@@ -116,6 +124,11 @@ fn is_ticket_page(path: &str) -> bool {
         || path.strip_prefix("/tickets/").is_some_and(|id| {
             !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
         })
+}
+
+/// A path of the support console: `/console` and everything under `/console/`.
+fn is_console_path(path: &str) -> bool {
+    path == "/console" || path.starts_with("/console/")
 }
 
 /// The CSP source of each inline `<script>` of `html` (`'sha256-<base64>'` of its body).
@@ -171,7 +184,13 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         return ApiError::not_found("There is no API endpoint at this path.").into_response();
     }
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
-    if path == "/" || path == "/index.html" || is_ticket_page(&path) {
+    if path == "/"
+        || path == "/index.html"
+        || is_ticket_page(&path)
+        || path == "/console"
+        || path == "/console/"
+        || path == "/console/index.html"
+    {
         return spa.page_response(&path);
     }
     // `FILE.br` / `FILE.gz` written at build time (`cargo xtask`, brotli quality 11) are sent
@@ -209,8 +228,24 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 #[cfg(test)]
 mod tests {
     use super::{
-        CONTENT_SECURITY_POLICY, inline_script_hashes, is_hashed, is_ticket_page, page_policy,
+        CONTENT_SECURITY_POLICY, inline_script_hashes, is_console_path, is_hashed, is_ticket_page,
+        page_policy,
     };
+
+    #[test]
+    fn every_path_under_console_is_the_consoles_and_no_other() {
+        for path in [
+            "/console",
+            "/console/",
+            "/console/tickets/7",
+            "/console/report",
+        ] {
+            assert!(is_console_path(path), "{path}");
+        }
+        for path in ["/consoles", "/", "/tickets/console", "/console.html"] {
+            assert!(!is_console_path(path), "{path}");
+        }
+    }
 
     #[test]
     fn only_my_tickets_and_a_tickets_own_address_are_the_ticket_apps() {

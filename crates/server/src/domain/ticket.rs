@@ -63,6 +63,8 @@ impl Ticket {
             submitter: t.submitter,
             decided_at: t.decided_at,
             rejection_reason: t.rejection_reason,
+            level: t.level,
+            tsm: t.tsm,
             sla: sla.into(),
         }
     }

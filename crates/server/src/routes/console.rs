@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use support_api::{Assignment, FieldCode, FieldError, Queue, TimelineEntry};
+use support_api::{Assignment, Engineers, FieldCode, FieldError, Queue, TimelineEntry};
 
 use crate::auth::Engineer;
 use crate::domain::queue::{self, Cursor, PageSize, QueueFilter};
@@ -107,6 +107,16 @@ pub async fn queue(
     Ok(Json(
         service::queue(&state, &me, &filter, cursor, size, at).await?,
     ))
+}
+
+/// `GET /api/console/engineers`: who a ticket can be assigned to. It takes no parameter.
+pub async fn engineers(
+    State(state): State<AppState>,
+    Engineer(_): Engineer,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+) -> Result<Json<Engineers>, ApiError> {
+    Parameters::new(query, &[], "the engineers' list").finish()?;
+    Ok(Json(service::engineers(&state).await?))
 }
 
 /// `POST /api/console/tickets/{id}/assignee` with `{engineer_id}` (`null`: nobody).

@@ -50,6 +50,7 @@ pub fn api() -> Router<AppState> {
         .route("/console/queue", get(console::queue))
         .route("/console/tickets/{id}/assignee", post(console::assign))
         .route("/console/report", get(console::report))
+        .route("/console/engineers", get(console::engineers))
         .route("/contacts", get(contacts::list).post(contacts::add))
         .route(
             "/contacts/{id}",

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use support_api::{Engineer, Queue, QueueTicket, Report, TimelineEntry};
+use support_api::{Engineer, Engineers, Queue, QueueTicket, Report, TimelineEntry};
 
 use crate::domain::life as rules;
 use crate::domain::queue::{self, Cursor, PageSize, QueueFilter, Queued};
@@ -69,6 +69,13 @@ pub async fn queue(
         });
     }
     Ok(Queue { tickets, next, at })
+}
+
+/// Every support engineer, to assign a ticket to.
+pub async fn engineers(state: &AppState) -> Result<Engineers, LifeError> {
+    Ok(Engineers {
+        engineers: console::engineers(&state.db).await?,
+    })
 }
 
 /// `POST /api/console/tickets/{id}/assignee`: to an engineer (`None`: nobody).

@@ -123,6 +123,21 @@ pub async fn engineer(db: &Db, id: i64) -> Result<Option<Engineer>, sqlx::Error>
     .transpose()
 }
 
+/// Every support engineer, by name (then id).
+pub async fn engineers(db: &Db) -> Result<Vec<Engineer>, sqlx::Error> {
+    sqlx::query("SELECT id, name FROM people WHERE role = 'engineer' ORDER BY name, id")
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Engineer {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
 /// Assigns an open, in-progress or waiting ticket to `engineer` (nobody for `None`) with its
 /// `assigned` entry, in one transaction; `None` when the ticket is not one of those.
 pub async fn assign(

@@ -54,6 +54,18 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
          <script type=\"module\">import init from '/ticket-0123456789abcdef.js'; await init();</script>",
     )
     .expect("write ticket.html");
+    std::fs::create_dir(dist.path().join("console")).expect("create console/");
+    std::fs::write(
+        dist.path().join("console/index.html"),
+        "<!DOCTYPE html><title>test console</title>\
+         <script type=\"module\">import init from '/console/console-0123456789abcdef.js'; await init();</script>",
+    )
+    .expect("write console/index.html");
+    std::fs::write(
+        dist.path().join("console/console-0123456789abcdef.js"),
+        "export default async function init() {}\n",
+    )
+    .expect("write the console's js");
     std::fs::write(dist.path().join("app-0123abcd.js"), "console.log('hi')").expect("write js");
     std::fs::write(
         dist.path().join("app-0123456789abcdef.js"),

@@ -30,6 +30,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/console/queue"),
     ("post", "/api/console/tickets/{id}/assignee"),
     ("get", "/api/console/report"),
+    ("get", "/api/console/engineers"),
     ("get", "/api/contacts"),
     ("post", "/api/contacts"),
     ("patch", "/api/contacts/{id}"),

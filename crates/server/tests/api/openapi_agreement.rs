@@ -9,9 +9,9 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 use support_api::{
-    Assignment, Attachment, ContactChange, ContactList, CreatedTicket, Credentials, EntryEvent,
-    FieldError, Health, Me, NewContact, NewEscalation, NewMessage, NewRating, NewTicket,
-    Notifications, Problem, Queue, Quote, Rejection, Reopening, Report, SessionState,
+    Assignment, Attachment, ContactChange, ContactList, CreatedTicket, Credentials, Engineers,
+    EntryEvent, FieldError, Health, Me, NewContact, NewEscalation, NewMessage, NewRating,
+    NewTicket, Notifications, Problem, Queue, Quote, Rejection, Reopening, Report, SessionState,
     SeverityChange, Ticket, TicketPage, Timeline, TimelineEntry,
 };
 
@@ -303,6 +303,7 @@ fn compared() -> Vec<(&'static str, Shape)> {
         ("Attachment", wire_shape::<Attachment>(Answer)),
         ("EntryEvent", wire_shape::<EntryEvent>(Answer)),
         ("Queue", wire_shape::<Queue>(Answer)),
+        ("Engineers", wire_shape::<Engineers>(Answer)),
         ("Assignment", wire_shape::<Assignment>(Request)),
         ("Report", wire_shape::<Report>(Answer)),
     ]

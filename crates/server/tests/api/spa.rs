@@ -110,6 +110,66 @@ async fn hashed_assets_are_immutable_and_others_revalidate(backend: Backend) {
     assert_eq!(plain.text().await.expect("body"), "console.log('hi')");
 }
 
+async fn every_page_under_console_gets_the_console_page_and_its_assets_come_from_dist_console(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    for path in [
+        "/console",
+        "/console/",
+        "/console/index.html",
+        "/console/tickets/42",
+        "/console/tickets/42/",
+        "/console/report",
+        "/console/report?from=2026-12-01&to=2026-12-31",
+        "/console/anything/at/all",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let body = response.text().await.expect("body");
+        assert!(body.contains("test console"), "{path} served {body}");
+        // The console's page allows its own boot script.
+        let boot = "import init from '/console/console-0123456789abcdef.js'; await init();";
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(boot.as_bytes());
+        let hash = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest);
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+    }
+    // The customer's pages stay the customer's.
+    for (path, page) in [
+        ("/", "test spa"),
+        ("/consoles", "test spa"),
+        ("/tickets/42", "test ticket app"),
+    ] {
+        let body = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body");
+        assert!(body.contains(page), "{path} served {body}");
+    }
+    let asset = app
+        .client
+        .get(app.url("/console/console-0123456789abcdef.js"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(asset.status(), 200);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(asset.text().await.expect("body").contains("export default"));
+}
+
 async fn assets_are_compressed_with_brotli_or_gzip(backend: Backend) {
     let app = spawn_app(backend).await;
     for encoding in ["br", "gzip"] {
@@ -129,5 +189,6 @@ on_both!(
     a_page_path_serves_the_spa_index_so_urls_are_shareable,
     the_inline_boot_script_stays_inline_and_the_csp_allows_it_by_its_hash_alone,
     hashed_assets_are_immutable_and_others_revalidate,
+    every_page_under_console_gets_the_console_page_and_its_assets_come_from_dist_console,
     assets_are_compressed_with_brotli_or_gzip,
 );

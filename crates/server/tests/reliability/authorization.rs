@@ -203,6 +203,11 @@ fn table() -> Vec<Row> {
             "/api/console/report?from=2026-12-01&to=2026-12-31&format=csv",
             [401, 403, 403, 403, 403, 200],
         ),
+        row(
+            Method::GET,
+            "/api/console/engineers",
+            [401, 403, 403, 403, 403, 200],
+        ),
         Row {
             path: Box::new(|ids, _| format!("/api/console/tickets/{}/assignee", ids.ticket)),
             body: Some(Box::new(|_| json!({"engineer_id": null}))),

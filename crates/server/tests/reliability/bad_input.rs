@@ -1769,6 +1769,34 @@ fn console_cases(fixture: &Fixture) -> Vec<Case> {
             Who::Anonymous,
         )
         .expect(401, "not-signed-in"),
+        Case::new(
+            "engineers with a parameter",
+            Method::GET,
+            "/api/console/engineers?role=customer",
+            Who::Engineer,
+        )
+        .invalid("role", "invalid"),
+        Case::new(
+            "engineers with SQL in a parameter",
+            Method::GET,
+            "/api/console/engineers?name=%27%20OR%201=1%20--",
+            Who::Engineer,
+        )
+        .invalid("name", "invalid"),
+        Case::new(
+            "engineers by a customer",
+            Method::GET,
+            "/api/console/engineers",
+            Who::Manager,
+        )
+        .expect(403, "forbidden"),
+        Case::new(
+            "engineers by a visitor",
+            Method::GET,
+            "/api/console/engineers",
+            Who::Anonymous,
+        )
+        .expect(401, "not-signed-in"),
     ];
     let report = |name: &str, query: &str| {
         Case::new(
