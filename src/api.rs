@@ -167,6 +167,26 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// A GET answered with JSON, for endpoints the wire crate types but no function here calls
+/// (the support console's `/api/console/…`). Generic: only an app that calls it holds it.
+pub async fn get_json<T: DeserializeOwned>(
+    url: &str,
+    abort: Option<AbortSignal>,
+) -> Result<T, ApiError> {
+    ApiCall::new(Method::GET, url)
+        .abort(abort.as_ref())
+        .answer()
+        .await
+}
+
+/// A POST of `body` as JSON, answered with JSON (see [`get_json`]).
+pub async fn post_json<T: DeserializeOwned>(
+    url: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    ApiCall::new(Method::POST, url).json(body)?.answer().await
+}
+
 pub async fn health(abort: Option<AbortSignal>) -> Result<Health, ApiError> {
     ApiCall::new(Method::GET, "/api/health")
         .abort(abort.as_ref())

@@ -165,7 +165,7 @@ fn SeverityName(severity: Severity) -> impl IntoView {
 }
 
 /// The ticket's kind as the rules count it.
-fn ticket_kind(ticket: &Ticket) -> Option<TicketKind> {
+pub fn ticket_kind(ticket: &Ticket) -> Option<TicketKind> {
     Some(match ticket.kind {
         TicketType::Incident => TicketKind::Incident {
             severity: ticket.severity?,

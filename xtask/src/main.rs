@@ -36,7 +36,7 @@ commands:
                    every customer page signed out and in, and measure the main-thread cost
                    of the live pages (figures depend on the machine: not part of `test`)
   build-spa        build the SPA as `run` and `test` do (trunk release, JS minified,
-                   precompressed) into dist/
+                   precompressed) into dist/, the support console into dist/console/
   precompress [DIR]
                    write FILE.br and FILE.gz next to each compressible file of DIR (default
                    dist; `run` and `test` do it after building the SPA) and print the sizes
@@ -152,7 +152,29 @@ fn build_spa() -> Result {
             .env("PATH", path_with_node_tools()),
     )?;
     merge_ticket_app(&ticket_dist, &root().join("dist"))?;
+    // The support console (crates/console) is an app of its own under /console/: its page and
+    // assets go to dist/console/, where the server looks for them.
+    let console_dist = target_dir().join("trunk-console");
+    run_step(
+        "build the support console (trunk, release)",
+        Command::new("trunk")
+            .args([
+                "build",
+                "crates/console/index.html",
+                "--release",
+                "--public-url",
+                "/console/",
+                "--dist",
+            ])
+            .arg(&console_dist)
+            .env("PATH", path_with_node_tools()),
+    )?;
+    let console = root().join("dist").join("console");
+    std::fs::create_dir_all(&console)
+        .map_err(|e| Failure::Step(format!("cannot create {}: {e}", console.display())))?;
+    copy_tree(&console_dist, &console, |relative| relative.to_path_buf())?;
     minify::dist(&root().join("dist"))?;
+    minify::dist(&console)?;
     // The server sends these copies to browsers that accept brotli or gzip.
     precompress::dist(&root().join("dist")).map(drop)
 }
@@ -176,6 +198,18 @@ fn write_ticket_page() -> Result {
 
 /// Copies the ticket app's build into `dist`, its `index.html` as `ticket.html`.
 fn merge_ticket_app(from: &Path, dist: &Path) -> Result {
+    copy_tree(from, dist, |relative| {
+        if relative == Path::new("index.html") {
+            PathBuf::from("ticket.html")
+        } else {
+            relative.to_path_buf()
+        }
+    })
+}
+
+/// Copies every file under `from` into `to`, each at the path `rename` gives its relative one.
+fn copy_tree(from: &Path, to: &Path, rename: impl Fn(&Path) -> PathBuf) -> Result {
+    let dist = to;
     let failed = |what: &str, path: &Path, e: std::io::Error| {
         Failure::Step(format!("cannot {what} {}: {e}", path.display()))
     };
@@ -190,11 +224,7 @@ fn merge_ticket_app(from: &Path, dist: &Path) -> Result {
                 pending.push(path);
                 continue;
             }
-            let to = if relative == Path::new("index.html") {
-                dist.join("ticket.html")
-            } else {
-                dist.join(relative)
-            };
+            let to = dist.join(rename(relative));
             std::fs::copy(&path, &to).map_err(|e| failed("copy", &path, e))?;
         }
     }
@@ -352,6 +382,8 @@ fn test(args: &[String]) -> Result {
             "wasm32-unknown-unknown",
             "-p",
             "support-spa",
+            "-p",
+            "support-console",
             "-p",
             "support-api",
             "-p",

@@ -38,8 +38,8 @@ fn scripts(dist: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Minifies every `.js` of `dist` and updates the integrity hashes of its pages
-/// (`index.html`, `ticket.html`).
+/// Minifies every `.js` of `dist` (not of its folders) and updates the integrity hashes of its
+/// pages (`index.html`, `ticket.html`); `dist/console/` is the console's, minified on its own.
 pub fn dist(dist: &Path) -> Result {
     let mut pages = Vec::new();
     for name in ["index.html", "ticket.html"] {

@@ -1,0 +1,5 @@
+//! One page a module.
+
+pub mod queue;
+pub mod report;
+pub mod ticket;
