@@ -44,7 +44,7 @@ fn Header() -> impl IntoView {
                     <li><NavLink to=Route::Options>{t("Options", "サポート窓口")}</NavLink></li>
                     <li><NavLink to=Route::Availability>{t("Availability", "対応状況")}</NavLink></li>
                     <li><NavLink to=Route::Response>{t("Response time", "回答期限")}</NavLink></li>
-                    <li><NavLink to=Route::NewTicket>{t("New ticket", "チケット作成")}</NavLink></li>
+                    <li><NavLink to=Route::NEW_TICKET>{t("New ticket", "チケット作成")}</NavLink></li>
                     <li><NavLink to=Route::TICKETS>{t("My tickets", "マイチケット")}</NavLink></li>
                     <li><NavLink to=Route::Contacts>{t("Contacts", "技術担当者")}</NavLink></li>
                     <li>

@@ -21,7 +21,9 @@ fn page(route: Option<Route>) -> AnyView {
         Some(Route::Availability) => view! { <pages::availability::Availability/> }.into_any(),
         Some(Route::Response) => view! { <pages::response::Response/> }.into_any(),
         Some(Route::SignIn) => view! { <pages::signin::SignIn/> }.into_any(),
-        Some(Route::NewTicket) => view! { <pages::new_ticket::NewTicket/> }.into_any(),
+        Some(Route::NewTicket { follows }) => {
+            view! { <pages::new_ticket::NewTicket follows=follows/> }.into_any()
+        }
         Some(Route::Contacts) => view! { <pages::contacts::Contacts/> }.into_any(),
         // The tickets' pages are the ticket app's: the server never sends this app for them,
         // and the router loads that app for their links (Bundle::Ticket).

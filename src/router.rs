@@ -26,7 +26,10 @@ pub enum Route {
     Availability,
     Response,
     SignIn,
-    NewTicket,
+    /// The ticket form; `follows`: the closed ticket the new one follows up.
+    NewTicket {
+        follows: Option<i64>,
+    },
     /// My tickets: the page of all tickets, and the page of those awaiting approval.
     Tickets {
         page: u32,
@@ -56,6 +59,9 @@ impl Route {
         approvals: 1,
     };
 
+    /// The ticket form for a ticket of its own.
+    pub const NEW_TICKET: Route = Route::NewTicket { follows: None };
+
     /// The page at `path` with the query `query` (`page=2`, with or without its `?`);
     /// `None` for a path that is no page of the app. A query value that makes no sense
     /// (`page=0`, `page=x`) counts as absent.
@@ -70,7 +76,9 @@ impl Route {
             "/availability" => Route::Availability,
             "/response" => Route::Response,
             "/signin" => Route::SignIn,
-            "/tickets/new" => Route::NewTicket,
+            "/tickets/new" => Route::NewTicket {
+                follows: query_number(query, "follows").map(i64::from),
+            },
             "/tickets" => Route::Tickets {
                 page: page_number(query, "page"),
                 approvals: page_number(query, "approvals"),
@@ -97,7 +105,8 @@ impl Route {
             Route::Availability => "/availability".into(),
             Route::Response => "/response".into(),
             Route::SignIn => "/signin".into(),
-            Route::NewTicket => "/tickets/new".into(),
+            Route::NewTicket { follows: None } => "/tickets/new".into(),
+            Route::NewTicket { follows: Some(id) } => format!("/tickets/new?follows={id}"),
             Route::Tickets { page, approvals } => {
                 let mut href = String::from("/tickets");
                 let mut separator = '?';
@@ -134,14 +143,18 @@ impl Route {
 
 /// The page number `name` of a query: 1 when absent or not a number from 1.
 fn page_number(query: &str, name: &str) -> u32 {
+    query_number(query, name).unwrap_or(1)
+}
+
+/// The number `name` of a query, from 1; `None` when absent or not such a number.
+fn query_number(query: &str, name: &str) -> Option<u32> {
     query
         .trim_start_matches('?')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == name)
         .and_then(|(_, value)| value.parse().ok())
-        .filter(|page| *page >= 1)
-        .unwrap_or(1)
+        .filter(|number| *number >= 1)
 }
 
 /// The current path and query, shared through context.
@@ -289,7 +302,15 @@ mod tests {
         assert_eq!(Route::parse("/options", ""), Some(Route::Options));
         assert_eq!(Route::parse("/options/", ""), Some(Route::Options));
         assert_eq!(Route::parse("/tickets", ""), Some(Route::TICKETS));
-        assert_eq!(Route::parse("/tickets/new", ""), Some(Route::NewTicket));
+        assert_eq!(Route::parse("/tickets/new", ""), Some(Route::NEW_TICKET));
+        assert_eq!(
+            Route::parse("/tickets/new", "?follows=12"),
+            Some(Route::NewTicket { follows: Some(12) })
+        );
+        assert_eq!(
+            Route::parse("/tickets/new", "?follows=0"),
+            Some(Route::NEW_TICKET)
+        );
         assert_eq!(
             Route::parse("/tickets/42", ""),
             Some(Route::Ticket { id: 42 })
@@ -333,7 +354,8 @@ mod tests {
             Route::Availability,
             Route::Response,
             Route::SignIn,
-            Route::NewTicket,
+            Route::NEW_TICKET,
+            Route::NewTicket { follows: Some(4) },
             Route::TICKETS,
             Route::Tickets {
                 page: 2,
@@ -372,7 +394,8 @@ mod tests {
         assert_eq!(Route::TICKETS.bundle(), Bundle::Ticket);
         for route in [
             Route::Overview,
-            Route::NewTicket,
+            Route::NEW_TICKET,
+            Route::NewTicket { follows: Some(2) },
             Route::SignIn,
             Route::Contacts,
         ] {

@@ -108,6 +108,7 @@ impl Draft {
                 .then(|| self.severity.parse().unwrap_or(Severity::Normal)),
             service: (kind == TicketType::Request).then(|| self.service.trim().to_owned()),
             language: Some(self.language.clone()),
+            follows: None,
             fields: values,
         }
     }
@@ -234,22 +235,31 @@ fn validate(ticket: &NewTicket, fields: &[TicketField], lang: Lang) -> Vec<Field
     errors
 }
 
+/// The ticket form; `follows`: the closed ticket the new one follows up (`?follows=ID`).
 #[component]
-pub fn NewTicket() -> impl IntoView {
+pub fn NewTicket(follows: Option<i64>) -> impl IntoView {
     let created = RwSignal::new(None::<CreatedTicket>);
     view! {
         <h1>{t("New ticket", "チケット作成")}</h1>
+        {follows.map(|id| view! {
+            <p class="notice" data-follows=id>
+                {t("This ticket follows up the closed ticket ", "このチケットは終了したチケット ")}
+                <a href=Route::Ticket { id }.href()>"#" {id}</a>
+                {t(": it will link to it, and the closed ticket to this one.", " の続きです。両方のチケットが互いにリンクされます。")}
+            </p>
+        })}
         {move || match created.get() {
             Some(ticket) => view! { <Confirmation ticket=ticket/> }.into_any(),
             // The form comes whole once the policy (its fields, languages, severities) is
             // there: nothing of it waits below a loading line that then grows.
-            None => with_policy(move |_| view! { <TicketForm created=created/> }).into_any(),
+            None => with_policy(move |_| view! { <TicketForm created=created follows=follows/> })
+                .into_any(),
         }}
     }
 }
 
 #[component]
-fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
+fn TicketForm(created: RwSignal<Option<CreatedTicket>>, follows: Option<i64>) -> impl IntoView {
     let i = use_i18n();
     let session = use_session();
     let policy = use_policy();
@@ -329,7 +339,8 @@ fn TicketForm(created: RwSignal<Option<CreatedTicket>>) -> impl IntoView {
         };
         failure.set(None);
         stray.set(Vec::new());
-        let ticket = form.draft().ticket(&fields);
+        let mut ticket = form.draft().ticket(&fields);
+        ticket.follows = follows;
         let found = validate(&ticket, &fields, i.lang());
         if let Some((first, _)) = found.first() {
             focus(first);

@@ -72,7 +72,7 @@ pub fn Options() -> impl IntoView {
             <h3>{t("Web", "Web")}</h3>
             <p>
                 {t("Open a ticket on the ", "")}
-                <a href=Route::NewTicket.href()>{t("new ticket page", "チケット作成ページ")}</a>
+                <a href=Route::NEW_TICKET.href()>{t("new ticket page", "チケット作成ページ")}</a>
                 {t(
                     ". Every ticket starts here, even an urgent one.",
                     "からチケットを作成してください。緊急の場合も、まずチケットを作成します。",

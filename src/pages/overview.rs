@@ -31,7 +31,7 @@ pub fn Overview() -> impl IntoView {
                 <p>{t("By when you can expect a first response.", "最初の回答が届く期限。")}</p>
             </li>
             <li>
-                <h2><a href=Route::NewTicket.href()>{t("Open a ticket", "チケットを作成")}</a></h2>
+                <h2><a href=Route::NEW_TICKET.href()>{t("Open a ticket", "チケットを作成")}</a></h2>
                 <p>{t("For technical contacts of a subscribed account.", "サブスクリプションのテクニカルコンタクト向け。")}</p>
             </li>
         </ul>

@@ -125,6 +125,10 @@ fn TicketView(
                 <dt>{t("Reason for rejection", "却下の理由")}</dt>
                 <dd class="prewrap">{reason}</dd>
             })}
+            {move || current.with(|t| t.as_ref().and_then(|t| t.follows)).map(|closed| view! {
+                <dt>{t("Follows up", "元のチケット")}</dt>
+                <dd id="ticket-follows"><a href=Route::Ticket { id: closed }.href()>"#" {closed}</a></dd>
+            })}
             <dt>{t("Description", "説明")}</dt>
             <dd class="prewrap">{field(|t| t.description.clone())}</dd>
         </dl>
@@ -135,6 +139,13 @@ fn TicketView(
         </section>
         {move || (may_act.get() && status.get().is_some_and(takes_messages)).then(|| view! {
             <Reply id=id refresh=move || { ticket.refetch(); timeline.refetch(); }/>
+        })}
+        {move || (session.signed_in().is_some_and(|me| me.account.is_some()) && status.get() == Some(TicketStatus::Closed)).then(|| view! {
+            <p id="follow-up">
+                {t("This ticket is closed. If its matter is back, ", "このチケットは終了しています。同じ問題が再発した場合は、")}
+                <a href=Route::NewTicket { follows: Some(id) }.href()>{t("open a follow-up ticket", "続きのチケットを作成")}</a>
+                {t(": it links to this one.", "してください。このチケットにリンクされます。")}
+            </p>
         })}
         {move || may_act.get().then(|| view! { <Actions current=current entries=entries action=action/> })}
         {move || (!may_act.get() && session.signed_in().is_some()).then(|| view! {
@@ -348,6 +359,10 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
     let author = entry.author.clone();
     let engineer = author.as_ref().is_some_and(|a| a.role == Role::Engineer);
     let who = author.map(|a| a.name).unwrap_or_default();
+    let follow_up = match entry.entry {
+        Entry::FollowedUp { follow_up } => Some(follow_up),
+        _ => None,
+    };
     let (what, body): (Box<dyn Fn() -> String + Send + Sync>, Option<String>) = match entry.entry {
         Entry::Submitted => (
             text(i, "submitted the ticket", "がチケットを送信しました"),
@@ -421,6 +436,14 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
             text(i, "The ticket is closed.", "チケットは終了しました。"),
             None,
         ),
+        Entry::FollowedUp { .. } => (
+            text(
+                i,
+                "opened a follow-up ticket:",
+                "が続きのチケットを作成しました:",
+            ),
+            None,
+        ),
         Entry::Rated { score, comment } => (
             Box::new(move || match i.lang() {
                 Lang::En => format!("rated the support {score} of 5"),
@@ -439,7 +462,9 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
             <p class="entry-head">
                 <strong>{who}</strong>
                 {engineer.then(|| view! { " " <span class="role">{t("(support engineer)", "(サポートエンジニア)")}</span> })}
-                " " {what} " · " <When at=entry.at/>
+                " " {what}
+                {follow_up.map(|id| view! { " " <a href=Route::Ticket { id }.href()>"#" {id}</a> })}
+                " · " <When at=entry.at/>
             </p>
             {body.map(|body| view! { <p class="prewrap entry-body">{body}</p> })}
             {(!files.is_empty()).then(|| view! {

@@ -22,7 +22,7 @@ pub fn Tickets() -> impl IntoView {
     let session = use_session();
     view! {
         <h1>{t("My tickets", "マイチケット")}</h1>
-        <p><a href=Route::NewTicket.href()>{t("Open a new ticket", "新しいチケットを作成")}</a></p>
+        <p><a href=Route::NEW_TICKET.href()>{t("Open a new ticket", "新しいチケットを作成")}</a></p>
         {loaded(
             session.fetched(),
             (" to see your account's tickets.", "するとアカウントのチケットを表示できます。"),

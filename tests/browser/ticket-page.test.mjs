@@ -278,3 +278,52 @@ test('my tickets shows each ticket\'s next deadline and follows the server live'
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a closed ticket offers a follow-up: the form names it, the new ticket links to it, and the closed ticket\'s conversation links to the new one', async () => {
+  const context = await signedIn(ana);
+  const api = context.request;
+  const filed = await api.post(server.url + '/api/tickets', {
+    data: { type: 'question', subject: 'Where are the audit logs?', description: 'For the 2026 audit.' },
+  });
+  assert.equal(filed.status(), 201, await filed.text());
+  const closed = (await filed.json()).id;
+  const solved = await engineer.request.post(`${server.url}/api/tickets/${closed}/solve`, { data: {} });
+  assert.equal(solved.status(), 201, await solved.text());
+  // The reopening window (14 days) long past: the server's task (every 15 s) closes it.
+  const fifteenDaysAgo = (Date.now() - 15 * 24 * 3600 * 1000) * 1000;
+  server.sql(`UPDATE tickets SET solved_at = ${fifteenDaysAgo} WHERE id = ${closed}`);
+  const deadline = Date.now() + 40_000;
+  for (;;) {
+    const read = await (await api.get(`${server.url}/api/tickets/${closed}`)).json();
+    if (read.status === 'closed') break;
+    assert.ok(Date.now() < deadline, `ticket ${closed} still ${read.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}/tickets/${closed}`);
+  await page.locator('#ticket-status', { hasText: 'closed' }).waitFor();
+  assert.equal(await page.locator('#reply-body').count(), 0, 'a closed ticket takes no reply');
+  await page.getByRole('link', { name: 'open a follow-up ticket' }).click();
+  await page.waitForURL(`**/tickets/new?follows=${closed}`);
+  await page.locator(`[data-follows="${closed}"]`).getByText(`#${closed}`).waitFor();
+  await page.getByLabel('Question').check();
+  await page.getByLabel('Subject').fill('Audit logs again');
+  await page.getByLabel('Description').fill('The 2026 logs are missing again.');
+  await page.getByRole('button', { name: 'Submit ticket' }).click();
+  const confirmation = page.locator('#confirmation');
+  await confirmation.waitFor({ timeout: 15_000 });
+  const followUp = Number((await confirmation.textContent()).match(/#(\d+)/)[1]);
+  assert.equal(server.sql(`SELECT follows_id FROM tickets WHERE id = ${followUp}`), String(closed));
+
+  await page.goto(`${server.url}/tickets/${followUp}`);
+  await page.locator('#ticket-follows').getByRole('link', { name: `#${closed}` }).click();
+  await page.waitForURL(`**/tickets/${closed}`);
+  const entry = page.locator('.timeline li', { hasText: 'opened a follow-up ticket' });
+  await entry.getByRole('link', { name: `#${followUp}` }).waitFor();
+  assert.deepEqual(await seriousA11yViolations(page), []);
+  await page.screenshot({ path: join(artifacts, 'ticket-page-follow-up.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

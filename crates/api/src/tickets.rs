@@ -82,6 +82,9 @@ pub struct NewTicket {
     /// A code of the policy's languages; the server's default is `en`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The id of a closed ticket of the account that this one follows up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follows: Option<i64>,
     /// The policy's ticket fields, by id.
     #[serde(flatten)]
     pub fields: BTreeMap<String, String>,
@@ -128,6 +131,9 @@ pub struct Ticket {
     /// timeline, what the SLA clock needs (an engineer's console has no account of its own).
     pub level: SupportLevel,
     pub tsm: bool,
+    /// The closed ticket this one follows up, if any (its timeline has a `followed_up` entry
+    /// naming this one).
+    pub follows: Option<i64>,
     /// The ticket's deadlines as of the answer's instant.
     pub sla: TicketSla,
 }
@@ -359,6 +365,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
         let (mut created_at, mut opened_at, mut first_response_due) = (None, None, None);
         let (mut submitter, mut decided_at, mut rejection_reason) = (None, None, None);
         let (mut call_now, mut sla, mut level, mut tsm) = (None, None, None, None);
+        let mut follows = None;
         let mut fields = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -377,6 +384,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "decided_at" => decided_at = instant(map.next_value()?),
                 "rejection_reason" => rejection_reason = map.next_value()?,
                 "call_now" => call_now = map.next_value()?,
+                "follows" => follows = map.next_value()?,
                 "sla" => sla = Some(map.next_value::<SlaRead>()?.0),
                 "level" => level = Some(map.next_value()?),
                 "tsm" => tsm = Some(map.next_value()?),
@@ -404,6 +412,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 rejection_reason,
                 level: take(level, "level")?,
                 tsm: take(tsm, "tsm")?,
+                follows,
                 sla: take(sla, "sla")?,
             })
         })()
@@ -421,7 +430,7 @@ mod tests {
         "subject":"Down","description":"All of it","environment":"prod","language":"en",
         "status":"open","created_at":"2026-12-01T10:00:00Z","opened_at":"2026-12-01T10:00:00Z",
         "first_response_due":"2026-12-01T11:00:00Z","submitter":{"id":1,"name":"A","email":"a@example.com"},
-        "decided_at":null,"rejection_reason":null,"level":3,"tsm":true,
+        "decided_at":null,"rejection_reason":null,"level":3,"tsm":true,"follows":3,
         "sla":{"first_response":{"due":"2026-12-01T11:00:00Z","met_at":null,"breached":false},"update":{"due":null,"paused":false}},"call_now":{"number":"+1","instruction":"Call"}}"#;
 
     #[test]
@@ -431,6 +440,7 @@ mod tests {
         assert_eq!(created.ticket.severity, Some(Severity::Urgent));
         assert_eq!(created.ticket.status, TicketStatus::Open);
         assert_eq!(created.ticket.fields["environment"], "prod");
+        assert_eq!(created.ticket.follows, Some(3));
         assert_eq!(created.call_now.as_ref().unwrap().number, "+1");
         let again: serde_json::Value = serde_json::to_value(&created).unwrap();
         let original: serde_json::Value = serde_json::from_str(CREATED).unwrap();
@@ -487,11 +497,20 @@ mod tests {
             severity: None,
             service: None,
             language: Some("ja".into()),
+            follows: None,
             fields: [("subject".to_owned(), "How?".to_owned())].into(),
         };
         assert_eq!(
             serde_json::to_string(&ticket).unwrap(),
             r#"{"type":"question","language":"ja","subject":"How?"}"#
+        );
+        let follow_up = NewTicket {
+            follows: Some(3),
+            ..ticket
+        };
+        assert_eq!(
+            serde_json::to_string(&follow_up).unwrap(),
+            r#"{"type":"question","language":"ja","follows":3,"subject":"How?"}"#
         );
     }
 

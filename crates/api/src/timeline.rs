@@ -89,6 +89,11 @@ pub enum Entry {
     },
     /// Closed by the server once the reopening window had passed.
     Closed,
+    /// Someone of the account filed a new ticket that follows this closed one.
+    FollowedUp {
+        /// The id of the new ticket.
+        follow_up: i64,
+    },
     Rated {
         score: u8,
         comment: Option<String>,
@@ -289,6 +294,7 @@ struct Members {
     deadline: Option<Deadline>,
     number: Option<u32>,
     due: Option<Timestamp>,
+    follow_up: Option<i64>,
 }
 
 impl Members {
@@ -328,6 +334,9 @@ impl Members {
             "solved" => Entry::Solved,
             "reopened" => Entry::Reopened { reason: reason()? },
             "closed" => Entry::Closed,
+            "followed_up" => Entry::FollowedUp {
+                follow_up: take(self.follow_up, "follow_up")?,
+            },
             "rated" => Entry::Rated {
                 score: take(self.score, "score")?,
                 comment: self.comment,
@@ -384,6 +393,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
                 "deadline" => m.deadline = Some(map.next_value()?),
                 "number" => m.number = Some(map.next_value()?),
                 "due" => m.due = instant(map.next_value::<Option<Instant>>()?),
+                "follow_up" => m.follow_up = Some(map.next_value()?),
                 _ => {
                     map.next_value::<de::IgnoredAny>()?;
                 }
@@ -461,6 +471,7 @@ mod tests {
                 reason: "Again".into(),
             },
             Entry::Closed,
+            Entry::FollowedUp { follow_up: 12 },
             Entry::Rated {
                 score: 5,
                 comment: None,

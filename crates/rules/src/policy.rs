@@ -397,6 +397,26 @@ pub struct ContactRules {
     pub summary: LocalText,
 }
 
+/// The members of a ticket's body and answer that are not the policy's fields: no ticket field
+/// may take one of their names.
+pub const TICKET_MEMBERS: &[&str] = &[
+    "id",
+    "type",
+    "severity",
+    "service",
+    "language",
+    "follows",
+    "status",
+    "created_at",
+    "opened_at",
+    "first_response_due",
+    "submitter",
+    "decided_at",
+    "rejection_reason",
+    "sla",
+    "call_now",
+];
+
 /// A piece of information a ticket carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -986,6 +1006,15 @@ impl Policy {
                 "languages",
                 "at least one language must be guaranteed",
             ));
+        }
+        for (index, field) in document.ticket_fields.iter().enumerate() {
+            if TICKET_MEMBERS.contains(&field.id.as_str()) {
+                return Err(invalid(
+                    source_name,
+                    format!("ticket_fields[{index}].id"),
+                    format!("`{}` is a member of the ticket body itself", field.id),
+                ));
+            }
         }
         for required in ["subject", "description"] {
             if !document

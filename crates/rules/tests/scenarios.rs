@@ -329,6 +329,11 @@ fn a_bad_policy_file_names_the_file_the_key_and_the_problem() {
             "unknown field `price`",
         ),
         (
+            "id = \"environment\"",
+            "id = \"follows\"",
+            "`ticket_fields[2].id`: `follows` is a member of the ticket body itself",
+        ),
+        (
             "max_file_size = \"20MiB\"",
             "max_file_size = \"0B\"",
             "`attachments.max_file_size`: must be at least 1B",

@@ -433,7 +433,7 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
         .map(|a| a.name)
         .unwrap_or_else(|| i.t("The system", "システム").to_owned());
     let internal = matches!(entry.entry, Entry::InternalNote { .. });
-    let kind = entry_type(&entry.entry);
+    let kind = entry.entry.entry_type().key();
     let (what, body): (Box<dyn Fn() -> String + Send + Sync>, Option<String>) = match entry.entry {
         Entry::Submitted => (text(i, "submitted the ticket", "がチケットを送信"), None),
         Entry::Approved => (text(i, "approved the ticket", "がチケットを承認"), None),
@@ -491,6 +491,13 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
             Some(reason),
         ),
         Entry::Closed => (text(i, "closed the ticket", "がチケットを終了"), None),
+        Entry::FollowedUp { follow_up } => (
+            Box::new(move || match i.lang() {
+                Lang::En => format!("opened a follow-up ticket: #{follow_up}"),
+                Lang::Ja => format!("が続きのチケット #{follow_up} を作成"),
+            }),
+            None,
+        ),
         Entry::Rated { score, comment } => (
             Box::new(move || match i.lang() {
                 Lang::En => format!("rated the support {score} of 5"),
@@ -537,28 +544,6 @@ fn EntryView(entry: TimelineEntry, files: Vec<Attachment>) -> impl IntoView {
                 </ul>
             })}
         </li>
-    }
-}
-
-fn entry_type(entry: &Entry) -> &'static str {
-    match entry {
-        Entry::Submitted => "submitted",
-        Entry::Approved => "approved",
-        Entry::Rejected { .. } => "rejected",
-        Entry::PublicMessage { .. } => "public_message",
-        Entry::InternalNote { .. } => "internal_note",
-        Entry::RequestForInformation { .. } => "request_for_information",
-        Entry::CustomerMessage { .. } => "customer_message",
-        Entry::AttachmentAdded { .. } => "attachment_added",
-        Entry::SeverityChanged { .. } => "severity_changed",
-        Entry::Escalated { .. } => "escalated",
-        Entry::Assigned { .. } => "assigned",
-        Entry::Solved => "solved",
-        Entry::Reopened { .. } => "reopened",
-        Entry::Closed => "closed",
-        Entry::Rated { .. } => "rated",
-        Entry::DeadlineMet { .. } => "deadline_met",
-        Entry::DeadlineBreached { .. } => "deadline_breached",
     }
 }
 

@@ -33,6 +33,8 @@ pub struct Ticket {
     /// The account's support level and Technical Success Manager: its deadlines depend on them.
     pub level: SupportLevel,
     pub tsm: bool,
+    /// The closed ticket this one follows up.
+    pub follows: Option<i64>,
 }
 
 /// A ticket with its deadlines as of the answer; `first_response_due` is the current
@@ -65,6 +67,7 @@ impl Ticket {
             rejection_reason: t.rejection_reason,
             level: t.level,
             tsm: t.tsm,
+            follows: t.follows,
             sla: sla.into(),
         }
     }
@@ -81,10 +84,13 @@ pub struct NewTicket {
     /// The policy's other fields that were given (environment, impact, ...), trimmed.
     pub details: BTreeMap<String, String>,
     pub language: String,
+    /// The id of the closed ticket this one follows up, as given (the service checks that it
+    /// is a closed ticket of the account).
+    pub follows: Option<i64>,
 }
 
 /// The body's members that are not ticket fields.
-const CONTROL_FIELDS: [&str; 4] = ["type", "severity", "service", "language"];
+const CONTROL_FIELDS: [&str; 5] = ["type", "severity", "service", "language", "follows"];
 
 impl NewTicket {
     /// Parses a `POST /api/tickets` body, reporting every field that is wrong at once.
@@ -100,6 +106,28 @@ impl NewTicket {
                 ));
             }
         }
+        let follows = match body.get("follows") {
+            None | Some(Value::Null) => None,
+            Some(value) => match value.as_i64() {
+                Some(id) if id > 0 => Some(id),
+                Some(_) => {
+                    errors.push(FieldError::new(
+                        FieldCode::Invalid,
+                        "follows",
+                        "must be the id of a ticket (1 or more)",
+                    ));
+                    None
+                }
+                None => {
+                    errors.push(FieldError::new(
+                        FieldCode::WrongType,
+                        "follows",
+                        "must be a ticket's id, a whole number",
+                    ));
+                    None
+                }
+            },
+        };
         let mut text = |name: &str| -> Option<String> {
             match body.get(name) {
                 None | Some(Value::Null) => None,
@@ -179,6 +207,7 @@ impl NewTicket {
                 description,
                 details: values,
                 language,
+                follows,
             }),
             _ => {
                 if errors.is_empty() {
@@ -371,6 +400,23 @@ mod tests {
             "language",
         ] {
             assert!(fields.contains(&field), "{field} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn a_follow_up_names_its_ticket_by_a_positive_whole_number() {
+        let base = json!({"type": "question", "subject": "a", "description": "b"});
+        let with = |follows: Value| {
+            let mut body = base.clone();
+            body["follows"] = follows;
+            parse(body)
+        };
+        assert_eq!(with(json!(7)).expect("valid").follows, Some(7));
+        assert_eq!(with(Value::Null).expect("valid").follows, None);
+        assert_eq!(parse(base.clone()).expect("valid").follows, None);
+        for bad in [json!(0), json!(-3), json!("7"), json!(1.5), json!([7])] {
+            let errors = with(bad.clone()).expect_err("invalid");
+            assert_eq!(errors[0].0, "follows", "{bad}");
         }
     }
 }

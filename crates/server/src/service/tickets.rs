@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use support_api::CreatedTicket;
+use support_api::{CreatedTicket, FieldCode, FieldError, TicketStatus};
 use support_rules::QuoteError;
 
 use crate::domain::life;
@@ -67,6 +67,9 @@ pub async fn submit(
     }
     let policy = &state.policy.policy;
     let ticket = NewTicket::parse(body, policy)?;
+    if let Some(closed) = ticket.follows {
+        follows_closed_ticket(state, account, closed).await?;
+    }
     // Retries with the same key (even concurrent twins of a request still in flight) count
     // once against the budget.
     state
@@ -112,6 +115,33 @@ pub async fn submit(
             Ok(answer.into())
         }
         Created::Replay(first) => replay(first, &request_hash),
+    }
+}
+
+/// A follow-up names a closed ticket of the account: one still open is answered on itself, a
+/// solved one is reopened, and another account's tickets do not exist for this one.
+async fn follows_closed_ticket(
+    state: &AppState,
+    account: &Account,
+    id: i64,
+) -> Result<(), SubmitError> {
+    let refused = |code: FieldCode, problem: String| {
+        SubmitError::Invalid(Invalid(vec![FieldError::new(code, "follows", problem)]))
+    };
+    match tickets::find(&state.db, tickets::Scope::Account(account.id), id).await? {
+        None => Err(refused(
+            FieldCode::UnknownValue,
+            format!("names ticket {id}, which is no ticket of your account"),
+        )),
+        Some(ticket) if ticket.status == TicketStatus::Closed => Ok(()),
+        Some(ticket) => Err(refused(
+            FieldCode::Invalid,
+            format!(
+                "names ticket {id}, which is {}: only a closed ticket gets a follow-up (write \
+                 on the ticket itself, or reopen it while it is solved)",
+                ticket.status
+            ),
+        )),
     }
 }
 

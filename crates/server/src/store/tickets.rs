@@ -21,7 +21,7 @@ macro_rules! ticket_select {
          t.language, t.status, t.created_at, t.opened_at, t.first_response_due, \
          t.submitter_id, p.name AS submitter_name, p.email AS submitter_email, t.decided_at, \
          t.rejection_reason, t.solved_at, t.account_id, a.level AS account_level, \
-         a.tsm AS account_tsm FROM tickets t JOIN people p ON p.id = t.submitter_id \
+         a.tsm AS account_tsm, t.follows_id FROM tickets t JOIN people p ON p.id = t.submitter_id \
          JOIN accounts a ON a.id = t.account_id"
     };
 }
@@ -97,6 +97,7 @@ fn ticket_from_row(row: &AnyRow) -> Result<Ticket, sqlx::Error> {
         account_id: row.try_get("account_id")?,
         level: level_column(row.try_get("account_level")?)?,
         tsm: row.try_get::<i64, _>("account_tsm")? != 0,
+        follows: row.try_get("follows_id")?,
     })
 }
 
@@ -141,6 +142,7 @@ impl NewTicketRow<'_> {
             account_id: self.account.id,
             level: self.account.level,
             tsm: self.account.tsm,
+            follows: self.ticket.follows,
         }
     }
 }
@@ -216,8 +218,9 @@ pub async fn create(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (account_id, submitter_id, kind, severity, service, subject, \
          description, details, language, status, created_at, opened_at, first_response_due, \
-         queue_paused, queue_due) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+         queue_paused, queue_due, follows_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         RETURNING id",
     )
     .bind(row.account.id)
     .bind(row.submitter.id)
@@ -234,6 +237,7 @@ pub async fn create(
     .bind(row.opening.first_response_due.map(to_micros))
     .bind(queued.0)
     .bind(queued.1)
+    .bind(ticket.follows)
     .fetch_one(&mut *tx)
     .await?;
     let submitted = NewEntry {
@@ -244,6 +248,16 @@ pub async fn create(
     };
     timeline::append(&mut tx, &submitted).await?;
     outbox::notify(&mut tx, &submitted, links).await?;
+    // The closed ticket's history says where its matter went on.
+    if let Some(closed) = ticket.follows {
+        let followed = NewEntry {
+            ticket_id: closed,
+            at: row.created_at,
+            author_id: Some(row.submitter.id),
+            entry: &Entry::FollowedUp { follow_up: id },
+        };
+        timeline::append(&mut tx, &followed).await?;
+    }
     let (body, location) = answer(row.stored(id));
     let response = StoredResponse {
         request_hash: idempotency

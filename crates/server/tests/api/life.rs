@@ -956,6 +956,118 @@ async fn a_missed_first_response_is_recorded_as_breached_once_by_three_servers(b
     assert_eq!(count, 1, "recorded once, however many ticks and servers");
 }
 
+/// Solves `id` as `engineer`, ages the solution past the reopening window and waits until the
+/// server's task has closed it.
+async fn close(app: &TestApp, engineer: &Client, customer: &Client, id: i64) {
+    ok_json(
+        post(
+            app,
+            engineer,
+            &format!("/api/tickets/{id}/solve"),
+            json!({}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let long_ago =
+        (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(15 * 24)).as_microsecond();
+    sqlx::query("UPDATE tickets SET solved_at = $1 WHERE id = $2")
+        .bind(long_ago)
+        .bind(id)
+        .execute(app.db.writer())
+        .await
+        .expect("age the solution");
+    for _ in 0..100 {
+        if ticket(app, customer, id).await["status"] == "closed" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("ticket {id} was not closed");
+}
+
+async fn a_follow_up_links_to_a_closed_ticket_of_the_account_and_its_timeline_says_so(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |settings| {
+        settings.task_interval = Duration::from_millis(100);
+    })
+    .await;
+    let (customer, id) = open_ticket(&app).await;
+    let (other, foreign) = open_ticket(&app).await;
+    let engineer = app.engineer().await;
+    let follow_up = |follows: Value| {
+        let mut body = incident("high", "Checkout fails again");
+        body["follows"] = follows;
+        body
+    };
+    let refused = |problem: &Value, code: &str, says: &str| {
+        assert_eq!(problem["errors"][0]["field"], "follows", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{problem}");
+        let text = problem["errors"][0]["problem"].as_str().unwrap_or_default();
+        assert!(text.contains(says), "{problem}");
+    };
+    let tickets_before = count_tickets(&app).await;
+
+    // An open ticket is answered on itself.
+    let open = problem(
+        post(&app, &customer, "/api/tickets", follow_up(json!(id))).await,
+        422,
+    )
+    .await;
+    refused(&open, "invalid", "which is open");
+    // Another account's ticket, closed or not, is as unknown as one that does not exist.
+    close(&app, &engineer, &other, foreign).await;
+    for unknown in [foreign, 999_999] {
+        let answer = problem(
+            post(&app, &customer, "/api/tickets", follow_up(json!(unknown))).await,
+            422,
+        )
+        .await;
+        refused(&answer, "unknown_value", "no ticket of your account");
+    }
+    for (bad, code) in [(json!("7"), "wrong_type"), (json!(0), "invalid")] {
+        let answer = problem(
+            post(&app, &customer, "/api/tickets", follow_up(bad)).await,
+            422,
+        )
+        .await;
+        refused(&answer, code, "");
+    }
+    assert_eq!(count_tickets(&app).await, tickets_before, "nothing filed");
+
+    close(&app, &engineer, &customer, id).await;
+    let created = file_ticket(&app, &customer, &follow_up(json!(id))).await;
+    let new = created["id"].as_i64().expect("an id");
+    assert_eq!(created["follows"], id);
+    assert_eq!(created["status"], "open");
+    assert_eq!(ticket(&app, &customer, new).await["follows"], id);
+    assert!(ticket(&app, &customer, id).await["follows"].is_null());
+    let list = ok_json(get(&app, &customer, "/api/tickets").await, 200).await;
+    let listed = list["tickets"]
+        .as_array()
+        .and_then(|tickets| tickets.iter().find(|t| t["id"] == new))
+        .expect("the follow-up is listed");
+    assert_eq!(listed["follows"], id);
+    // The closed ticket's history says where its matter went on, for customers and engineers.
+    for reader in [&customer, &engineer] {
+        let entries = timeline(&app, reader, id).await;
+        let last = entries.last().expect("entries");
+        assert_eq!(last["type"], "followed_up", "{last}");
+        assert_eq!(last["follow_up"], new);
+        assert_eq!(last["author"]["role"], "customer");
+    }
+    assert_eq!(ticket(&app, &customer, id).await["status"], "closed");
+}
+
+async fn count_tickets(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(app.db.writer())
+        .await
+        .expect("count tickets")
+}
+
 on_both!(
     an_engineer_has_no_account_and_sees_every_accounts_tickets,
     a_conversation_moves_the_status_and_the_sla_clock,
@@ -966,6 +1078,7 @@ on_both!(
     only_contacts_and_the_submitter_act_on_a_ticket,
     solve_rate_reopen_and_the_reopening_window,
     the_server_closes_a_solved_ticket_once_its_window_has_passed,
+    a_follow_up_links_to_a_closed_ticket_of_the_account_and_its_timeline_says_so,
     a_severity_change_moves_the_first_response_deadline,
     escalations_are_recorded_and_not_handled_needs_its_detail,
     a_missed_first_response_is_recorded_as_breached_once_by_three_servers,

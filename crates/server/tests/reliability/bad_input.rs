@@ -1082,6 +1082,51 @@ fn life_cases(fixture: &Fixture) -> Vec<Case> {
         Case::new(name.to_owned(), Method::POST, path, Who::Manager).json(body)
     };
     let message = |name: &str, body: String| post(name, at(own, "messages"), body);
+    // A follow-up names a closed ticket of the account, by its id.
+    let follow_up = |name: String, follows: Value| {
+        post(
+            &name,
+            "/api/tickets".into(),
+            String::from_utf8(with(valid_ticket(), "follows", follows)).expect("JSON is UTF-8"),
+        )
+    };
+    for (label, value) in [
+        ("a string", json!(fixture.closed.to_string())),
+        ("a float", json!(1.5)),
+        ("a boolean", json!(true)),
+        ("an array", json!([fixture.closed])),
+        ("an object", json!({"id": fixture.closed})),
+        ("past i64", json!(9_223_372_036_854_775_808_u64)),
+        ("1e30", json!(1e30)),
+    ] {
+        cases.push(
+            follow_up(format!("follow-up named by {label}"), value)
+                .invalid("follows", "wrong_type"),
+        );
+    }
+    for value in [0, -5] {
+        cases.push(
+            follow_up(format!("follow-up of ticket {value}"), json!(value))
+                .invalid("follows", "invalid"),
+        );
+    }
+    for (what, id) in [
+        ("an open", own),
+        ("a pending", fixture.pending),
+        ("a rejected", fixture.rejected),
+        ("a solved", fixture.solved),
+    ] {
+        cases.push(
+            follow_up(format!("follow-up of {what} ticket"), json!(id))
+                .invalid("follows", "invalid"),
+        );
+    }
+    for (what, id) in [("another account's", other), ("a missing", 999_999_999)] {
+        cases.push(
+            follow_up(format!("follow-up of {what} ticket"), json!(id))
+                .invalid("follows", "unknown_value"),
+        );
+    }
     cases.extend([
         message("message without a body", "{}".into()).expect(422, "validation"),
         message("empty message", r#"{"body":"  "}"#.into()).invalid("body", "required"),
