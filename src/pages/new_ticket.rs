@@ -239,6 +239,7 @@ fn validate(ticket: &NewTicket, fields: &[TicketField], lang: Lang) -> Vec<Field
 #[component]
 pub fn NewTicket(follows: Option<i64>) -> impl IntoView {
     let created = RwSignal::new(None::<CreatedTicket>);
+    let session = use_session();
     view! {
         <h1>{t("New ticket", "チケット作成")}</h1>
         {follows.map(|id| view! {
@@ -250,10 +251,19 @@ pub fn NewTicket(follows: Option<i64>) -> impl IntoView {
         })}
         {move || match created.get() {
             Some(ticket) => view! { <Confirmation ticket=ticket/> }.into_any(),
-            // The form comes whole once the policy (its fields, languages, severities) is
-            // there: nothing of it waits below a loading line that then grows.
-            None => with_policy(move |_| view! { <TicketForm created=created follows=follows/> })
+            // The form comes whole once the policy (its fields, languages, severities) and the
+            // session (whether to say "sign in" or "waits for approval" above it) are there:
+            // nothing of it waits below a loading line that then grows, and no notice pushes
+            // it down once it is drawn.
+            None => (move || match session.me() {
+                None => view! {
+                    <p class="muted">{t("Loading the support policy…", "サポートポリシーを読み込んでいます…")}</p>
+                }
                 .into_any(),
+                Some(_) => with_policy(move |_| view! { <TicketForm created=created follows=follows/> })
+                    .into_any(),
+            })
+            .into_any(),
         }}
     }
 }
