@@ -3,7 +3,6 @@
 //! This page is the ticket app's (`src/bin/support-ticket.rs`): none of its code weighs on
 //! the front app's first load.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -315,21 +314,7 @@ fn When(at: Timestamp) -> impl IntoView {
 #[component]
 fn Conversation(entries: Memo<Vec<TimelineEntry>>) -> impl IntoView {
     // Files listed under the message they came with.
-    let files = Memo::new(move |_| {
-        let mut files: BTreeMap<i64, Vec<Attachment>> = BTreeMap::new();
-        entries.with(|entries| {
-            for entry in entries {
-                if let Entry::AttachmentAdded {
-                    message,
-                    attachment,
-                } = &entry.entry
-                {
-                    files.entry(*message).or_default().push(attachment.clone());
-                }
-            }
-        });
-        files
-    });
+    let files = Memo::new(move |_| entries.with(|entries| support_api::files_by_message(entries)));
     let shown = move || {
         entries.with(|entries| {
             entries

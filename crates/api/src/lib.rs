@@ -36,5 +36,5 @@ pub use tickets::{
 };
 pub use timeline::{
     Author, Deadline, Entry, EscalationReason, NewEscalation, NewMessage, NewRating, Reopening,
-    SeverityChange, Timeline, TimelineEntry, sla_history,
+    SeverityChange, Timeline, TimelineEntry, files_by_message, sla_history,
 };

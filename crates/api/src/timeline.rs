@@ -1,6 +1,7 @@
 //! A ticket's life: its timeline of entries, and the bodies of the actions that add to it
 //! (messages, solve, reopen, rating, severity changes, escalations).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -206,6 +207,22 @@ pub struct NewEscalation {
     /// Required for `not_handled`: 1 to 2,000 characters.
     #[serde(default)]
     pub detail: Option<String>,
+}
+
+/// The files sent with each message, by the message's entry id, in the order they were added
+/// (each `attachment_added` entry follows its message's).
+pub fn files_by_message(entries: &[TimelineEntry]) -> BTreeMap<i64, Vec<Attachment>> {
+    let mut files: BTreeMap<i64, Vec<Attachment>> = BTreeMap::new();
+    for entry in entries {
+        if let Entry::AttachmentAdded {
+            message,
+            attachment,
+        } = &entry.entry
+        {
+            files.entry(*message).or_default().push(attachment.clone());
+        }
+    }
+    files
 }
 
 /// A ticket's timeline as its SLA clock reads it: the kind the ticket was opened with (an
@@ -522,5 +539,43 @@ mod tests {
             let error = serde_json::from_str::<TimelineEntry>(&json).unwrap_err();
             assert!(error.to_string().contains(says), "{json}: {error}");
         }
+    }
+
+    #[test]
+    fn each_message_gets_its_files_in_the_order_they_were_added() {
+        let at = "2026-12-01T10:00:00Z".parse().unwrap();
+        let file = |id: i64| Attachment {
+            id,
+            name: format!("{id}.log"),
+            size: 1,
+            content_type: "text/plain".into(),
+        };
+        let entry = |id: i64, entry: Entry| TimelineEntry {
+            id,
+            at,
+            author: None,
+            entry,
+        };
+        let entries = [
+            entry(1, Entry::CustomerMessage { body: "a".into() }),
+            entry(
+                2,
+                Entry::AttachmentAdded {
+                    message: 1,
+                    attachment: file(7),
+                },
+            ),
+            entry(
+                3,
+                Entry::AttachmentAdded {
+                    message: 1,
+                    attachment: file(8),
+                },
+            ),
+            entry(4, Entry::Solved),
+        ];
+        let files = super::files_by_message(&entries);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[&1], vec![file(7), file(8)]);
     }
 }

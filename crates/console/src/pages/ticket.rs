@@ -3,7 +3,6 @@
 //! server and the customer's page, and the engineer's actions: take or assign, reply, request
 //! information, internal note, lower the severity, solve. r focuses the reply, n the note.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -383,21 +382,7 @@ fn When(at: Timestamp) -> impl IntoView {
 
 #[component]
 fn TimelineView(entries: Memo<Vec<TimelineEntry>>) -> impl IntoView {
-    let files = Memo::new(move |_| {
-        let mut files: BTreeMap<i64, Vec<Attachment>> = BTreeMap::new();
-        entries.with(|entries| {
-            for entry in entries {
-                if let Entry::AttachmentAdded {
-                    message,
-                    attachment,
-                } = &entry.entry
-                {
-                    files.entry(*message).or_default().push(attachment.clone());
-                }
-            }
-        });
-        files
-    });
+    let files = Memo::new(move |_| entries.with(|entries| support_api::files_by_message(entries)));
     let shown = move || {
         entries.with(|entries| {
             entries

@@ -629,26 +629,8 @@ async fn the_server_closes_a_solved_ticket_once_its_window_has_passed(backend: B
         )
         .await;
     }
-    let long_ago =
-        (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(15 * 24)).as_microsecond();
-    sqlx::query("UPDATE tickets SET solved_at = $1 WHERE id = $2")
-        .bind(long_ago)
-        .bind(id)
-        .execute(app.db.writer())
-        .await
-        .expect("age the solution");
-    let mut status = String::new();
-    for _ in 0..100 {
-        status = ticket(&app, &customer, id).await["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if status == "closed" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(status, "closed");
+    age_solution(&app, id).await;
+    wait_until_closed(&app, &customer, id).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let entries = timeline(&app, &customer, id).await;
     assert_eq!(
@@ -970,6 +952,12 @@ async fn close(app: &TestApp, engineer: &Client, customer: &Client, id: i64) {
         201,
     )
     .await;
+    age_solution(app, id).await;
+    wait_until_closed(app, customer, id).await;
+}
+
+/// Moves the ticket's solution 15 days back, past the reopening window.
+async fn age_solution(app: &TestApp, id: i64) {
     let long_ago =
         (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(15 * 24)).as_microsecond();
     sqlx::query("UPDATE tickets SET solved_at = $1 WHERE id = $2")
@@ -978,13 +966,19 @@ async fn close(app: &TestApp, engineer: &Client, customer: &Client, id: i64) {
         .execute(app.db.writer())
         .await
         .expect("age the solution");
+}
+
+/// Waits (up to 10 s) until the server's task has closed the ticket.
+async fn wait_until_closed(app: &TestApp, reader: &Client, id: i64) {
+    let mut status = Value::Null;
     for _ in 0..100 {
-        if ticket(app, customer, id).await["status"] == "closed" {
-            return;
+        status = ticket(app, reader, id).await["status"].clone();
+        if status == "closed" {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("ticket {id} was not closed");
+    assert_eq!(status, "closed", "ticket {id}");
 }
 
 async fn a_follow_up_links_to_a_closed_ticket_of_the_account_and_its_timeline_says_so(
